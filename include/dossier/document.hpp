@@ -1,0 +1,64 @@
+// A Markdown document with YAML front matter, edited without disturbing its other bytes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "dossier/front_matter.hpp"
+#include "dossier/text.hpp"
+#include "dossier/yaml_value.hpp"
+
+namespace dossier {
+
+class Document {
+public:
+    // Reads `bytes`, the content of the file shown to users as `display_path`. Throws
+    // Error(invalid_input) located at path:line:column when the text or front matter is invalid.
+    static Document parse(std::string_view bytes, std::string display_path, const ParseLimits& limits = {});
+
+    const std::string& display_path() const noexcept { return display_path_; }
+    FrontMatterFormat front_matter_format() const noexcept { return split_.format; }
+    bool has_front_matter() const noexcept { return split_.block.has_value(); }
+
+    // The front matter as a mapping; empty when the document has none.
+    const Value& front_matter() const noexcept { return front_matter_; }
+
+    // Returns the value of a top-level scalar key as text, or `fallback` when absent or not a scalar.
+    std::string field(std::string_view key, std::string_view fallback = {}) const;
+
+    // Returns the document's type: the `type` key, or "note" without front matter.
+    std::string type() const;
+
+    std::string_view body() const noexcept;
+    int body_first_line() const noexcept { return split_.body_first_line; }
+
+    // Sets the top-level `key` to `yaml_value`, a single line of YAML (a scalar or a flow
+    // collection, empty for null). Only the key's own lines change: other lines, comments,
+    // key order, quoting, BOM and line endings stay. A missing key is added at the end of the
+    // front matter; a document without front matter gets a block. Throws Error(invalid_input)
+    // when the value is not one line of valid YAML, or when the result would not read back
+    // with every other key unchanged; the document is then left as it was.
+    void set(std::string_view key, std::string_view yaml_value);
+
+    // Removes the top-level `key` and its lines. Returns false when it was absent.
+    bool remove(std::string_view key);
+
+    // Returns the document's bytes, encoded as it was read (BOM, UTF-16, line endings).
+    std::string to_bytes() const;
+
+    // The decoded text (UTF-8, without BOM, line endings as in the file).
+    const std::string& text() const noexcept { return decoded_.utf8; }
+
+private:
+    Document() = default;
+    void replace_text(std::string new_text, std::string_view changed_key);
+    std::string line_ending() const;
+
+    std::string display_path_;
+    DecodedText decoded_;
+    FrontMatterSplit split_;
+    Value front_matter_;
+    ParseLimits limits_;
+};
+
+}  // namespace dossier
