@@ -1,0 +1,123 @@
+// libgit2 wrapper for one repository: open, init, commit a change, history, diff.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct git_repository;
+
+namespace dossier::git {
+
+// Initialises libgit2 for the life of the object; create one before any Repository.
+class Library {
+public:
+    Library();
+    ~Library();
+    Library(const Library&) = delete;
+    Library& operator=(const Library&) = delete;
+};
+
+struct Signature {
+    std::string name;
+    std::string email;
+};
+
+struct LogEntry {
+    std::string commit;        // full hexadecimal id
+    std::string short_commit;  // first 8 characters
+    std::string author_name;
+    std::string author_email;
+    std::int64_t time = 0;     // seconds since the epoch
+    int offset_minutes = 0;    // the author's UTC offset
+    std::string summary;       // first line of the message
+    std::string message;
+    std::vector<std::string> paths;  // paths the commit changed, compared with its first parent
+};
+
+// One path of a change: its content is taken from the working tree, or it is removed
+// from the index when the file no longer exists.
+struct ChangedPath {
+    std::string path;  // relative to the working directory, '/' separated
+};
+
+class Repository {
+public:
+    // Opens the repository whose working directory is `workdir` (not a parent's).
+    // Throws Error(git) naming `workdir` when it is not a repository.
+    static Repository open(const std::filesystem::path& workdir);
+
+    // Creates a repository at `workdir` whose unborn branch is "main".
+    static Repository init(const std::filesystem::path& workdir);
+
+    // Returns true when `workdir/.git` exists (a folder or a gitlink file).
+    static bool exists(const std::filesystem::path& workdir);
+
+    Repository(Repository&&) noexcept;
+    Repository& operator=(Repository&&) noexcept;
+    ~Repository();
+
+    const std::filesystem::path& workdir() const noexcept { return workdir_; }
+
+    // Returns the commit HEAD points to, or nullopt on an unborn branch.
+    std::optional<std::string> head_commit() const;
+    bool head_detached() const;
+    bool is_shallow() const;
+
+    // Returns the author for new commits from Git's configuration (user.name and
+    // user.email, repository then global), or nullopt when either is missing.
+    std::optional<Signature> configured_signature() const;
+
+    // Stages `paths` from the working tree (or removes deleted ones), writes a commit
+    // with `message` by `author`, and moves HEAD's branch (or a detached HEAD) from
+    // `expected_head` to it; nullopt expects an unborn branch. When HEAD no longer
+    // points at `expected_head`, throws Error(conflict) and leaves index and working
+    // tree as they were. A held index.lock gives Error(conflict) naming the lock file.
+    // The commit contains only `paths` on top of `expected_head`'s tree, like
+    // `git commit --only`: other changes staged in the index stay staged and uncommitted.
+    // Returns the new commit's id; when nothing changed, returns nullopt and commits nothing.
+    std::optional<std::string> commit(const std::vector<ChangedPath>& paths, const std::string& message,
+                                      const Signature& author,
+                                      const std::optional<std::string>& expected_head);
+
+    // Resolves a revision expression (HEAD~2, a tag, a short id) to a full commit id.
+    // Throws Error(not_found) naming `rev`.
+    std::string resolve(const std::string& rev) const;
+
+    // Returns the bytes of `path` in commit `rev` as stored (no checkout filter applied),
+    // or nullopt when the path is absent there or is not a file.
+    std::optional<std::string> read_at(const std::string& rev, const std::string& path) const;
+
+    // Returns commits reachable from HEAD, newest first, that changed `path` (every
+    // commit when `path` is empty), at most `limit` (0 for no limit). Empty on an
+    // unborn branch; stops quietly at the boundary of a shallow clone.
+    std::vector<LogEntry> log(const std::string& path, std::size_t limit) const;
+
+    // Returns a unified diff of `path` between `from` and `to`: commit revisions, or
+    // nullopt for the working tree (`to`) and HEAD (`from`). Empty when identical. Unlike
+    // `git diff`, an untracked file in the working tree shows as a new file.
+    std::string diff(const std::string& path, const std::optional<std::string>& from,
+                     const std::optional<std::string>& to) const;
+
+    // Returns true when `path` differs between HEAD and the working tree or index.
+    bool is_modified(const std::string& path) const;
+
+    git_repository* raw() const noexcept { return repo_.get(); }
+
+private:
+    struct Deleter {
+        void operator()(git_repository* repo) const noexcept;
+    };
+
+    Repository(std::unique_ptr<git_repository, Deleter> repo, std::filesystem::path workdir);
+
+    std::unique_ptr<git_repository, Deleter> repo_;
+    std::filesystem::path workdir_;
+};
+
+}  // namespace dossier::git
