@@ -1,0 +1,21 @@
+// Reading files and replacing them atomically.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace dossier {
+
+// Returns the bytes of `path`. Throws Error(not_found) when it does not exist and
+// Error(io) when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+// Replaces `path` with `bytes`: writes a temporary file in the same folder, flushes it to
+// disk, renames it over `path` and flushes the folder, so a crash leaves either the old
+// file or the new one. An existing file keeps its permissions; a new one gets 0666 less
+// the umask. Creates missing parent folders. Throws Error(io) and removes the temporary
+// file on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+}  // namespace dossier

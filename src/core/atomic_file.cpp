@@ -1,0 +1,102 @@
+#include "dossier/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+
+namespace dossier {
+namespace {
+
+[[noreturn]] void throw_io(const char* message, const std::filesystem::path& path, int error_number) {
+    throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr(message)), path.string(), std::strerror(error_number)),
+                tr("check that the folder exists and is writable, and that the disk is not full"));
+}
+
+// Closes a file descriptor when it goes out of scope.
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    ~FileDescriptor() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const noexcept { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+};
+
+void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+    while (!bytes.empty()) {
+        auto written = ::write(fd, bytes.data(), bytes.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written < 0) throw_io(N_("failed to write {}: {}"), path, errno);
+        bytes.remove_prefix(static_cast<std::size_t>(written));
+    }
+}
+
+}  // namespace
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (!std::filesystem::exists(path)) {
+            throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("file not found: {}")), path.string()));
+        }
+        throw_io(N_("failed to read {}: {}"), path, errno);
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad()) throw_io(N_("failed to read {}: {}"), path, errno);
+    return std::move(content).str();
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+    auto folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    std::error_code error;
+    std::filesystem::create_directories(folder, error);
+    if (error) throw_io(N_("failed to create the folder {}: {}"), folder, error.value());
+
+    std::string temporary = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    FileDescriptor fd(::mkstemp(temporary.data()));
+    if (fd.get() < 0) throw_io(N_("failed to create a temporary file in {}: {}"), folder, errno);
+
+    try {
+        struct stat existing {};
+        mode_t mode = 0666;
+        if (::stat(path.c_str(), &existing) == 0) {
+            mode = existing.st_mode & 07777;
+        } else {
+            mode_t mask = ::umask(0);
+            ::umask(mask);
+            mode &= ~mask;
+        }
+        if (::fchmod(fd.get(), mode) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+
+        write_all(fd.get(), bytes, path);
+        if (::fsync(fd.get()) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+        if (::close(fd.release()) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+        if (::rename(temporary.c_str(), path.c_str()) != 0) throw_io(N_("failed to replace {}: {}"), path, errno);
+    } catch (...) {
+        ::unlink(temporary.c_str());
+        throw;
+    }
+
+    FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY));
+    if (directory.get() >= 0) ::fsync(directory.get());
+}
+
+}  // namespace dossier

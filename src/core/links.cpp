@@ -1,0 +1,132 @@
+#include "dossier/links.hpp"
+
+#include <filesystem>
+#include <functional>
+
+namespace fs = std::filesystem;
+
+namespace dossier {
+namespace {
+
+bool is_external(std::string_view target) {
+    if (target.empty() || target.front() == '#' || target.front() == '/') return true;
+    auto colon = target.find(':');
+    auto slash = target.find('/');
+    return colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
+}
+
+std::string folder_of(const std::string& path) {
+    auto folder = fs::path(path).parent_path().generic_string();
+    return folder;
+}
+
+// Returns the client-relative path that `target` (relative to `folder`) points at.
+std::string resolve_target(const std::string& folder, std::string_view target) {
+    return (fs::path(folder) / percent_decode(target)).lexically_normal().generic_string();
+}
+
+std::string relative_target(const std::string& from_folder, const std::string& to_path) {
+    auto relative = fs::path(to_path).lexically_relative(from_folder.empty() ? "." : from_folder).generic_string();
+    std::string escaped;
+    for (char c : relative) escaped += c == ' ' ? std::string("%20") : std::string(1, c);
+    return escaped;
+}
+
+// Calls `edit` on each inline link target outside code, and returns the text with the
+// targets it replaced. `edit` returns an empty string to keep a target.
+std::string transform_targets(std::string_view text, const std::function<std::string(std::string_view)>& edit) {
+    std::string out;
+    out.reserve(text.size());
+    bool in_fence = false;
+    std::size_t offset = 0;
+    while (offset < text.size()) {
+        auto end = text.find('\n', offset);
+        std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
+        std::string_view line = text.substr(offset, next - offset);
+        offset = next;
+
+        auto trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+        if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) in_fence = !in_fence;
+        if (in_fence || trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            out += line;
+            continue;
+        }
+
+        bool in_code = false;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            char c = line[i];
+            if (c == '`') in_code = !in_code;
+            if (in_code || c != ']' || i + 1 >= line.size() || line[i + 1] != '(') {
+                out += c;
+                continue;
+            }
+            auto close = line.find(')', i + 2);
+            if (close == std::string_view::npos) {
+                out += c;
+                continue;
+            }
+            std::string_view inside = line.substr(i + 2, close - i - 2);
+            auto space = inside.find(' ');  // a link title follows the target after a space
+            std::string_view target = inside.substr(0, space);
+            std::string_view title = space == std::string_view::npos ? std::string_view() : inside.substr(space);
+            std::string replacement = edit(target);
+            out += "](";
+            out += replacement.empty() ? std::string(target) : replacement;
+            out += title;
+            out += ')';
+            i = close;
+        }
+    }
+    return out;
+}
+
+std::pair<std::string_view, std::string_view> split_anchor(std::string_view target) {
+    auto hash = target.find('#');
+    if (hash == std::string_view::npos) return {target, {}};
+    return {target.substr(0, hash), target.substr(hash)};
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view target) {
+    std::string decoded;
+    for (std::size_t i = 0; i < target.size(); ++i) {
+        auto hex = [](char c) -> int {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
+        };
+        if (target[i] == '%' && i + 2 < target.size() && hex(target[i + 1]) >= 0 && hex(target[i + 2]) >= 0) {
+            decoded += static_cast<char>(hex(target[i + 1]) * 16 + hex(target[i + 2]));
+            i += 2;
+        } else {
+            decoded += target[i];
+        }
+    }
+    return decoded;
+}
+
+std::string rewrite_links_to(std::string_view text, const std::string& document_path, const std::string& old_target,
+                             const std::string& new_target) {
+    auto folder = folder_of(document_path);
+    return transform_targets(text, [&](std::string_view target) -> std::string {
+        if (is_external(target)) return {};
+        auto [path, anchor] = split_anchor(target);
+        if (resolve_target(folder, path) != old_target) return {};
+        return relative_target(folder, new_target) + std::string(anchor);
+    });
+}
+
+std::string rebase_relative_links(std::string_view text, const std::string& old_path, const std::string& new_path) {
+    auto old_folder = folder_of(old_path);
+    auto new_folder = folder_of(new_path);
+    if (old_folder == new_folder) return std::string(text);
+    return transform_targets(text, [&](std::string_view target) -> std::string {
+        if (is_external(target)) return {};
+        auto [path, anchor] = split_anchor(target);
+        return relative_target(new_folder, resolve_target(old_folder, path)) + std::string(anchor);
+    });
+}
+
+}  // namespace dossier

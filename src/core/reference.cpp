@@ -1,0 +1,164 @@
+#include "dossier/reference.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+#include "dossier/text.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dossier {
+namespace {
+
+std::string with_md_extension(const std::string& path) {
+    return path.ends_with(".md") ? path : path + ".md";
+}
+
+// Splits on '/' and rejects what would leave the client repository or enter .git.
+std::string clean_relative_path(const std::string& text, const std::string& original) {
+    if (text.empty() || text.front() == '/' || text.find('\\') != std::string::npos) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid document reference: {}")), original),
+                    tr("write a reference as client/folder/name, such as acme/runbooks/vpn-reset"));
+    }
+    std::string cleaned;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find('/', start);
+        if (end == std::string::npos) end = text.size();
+        std::string segment = text.substr(start, end - start);
+        start = end + 1;
+        if (segment.empty() || segment == ".") continue;
+        if (segment == ".." || segment == ".git") {
+            throw Error(ErrorKind::usage,
+                        fmt::format(fmt::runtime(tr("invalid document reference: {}")), original),
+                        tr("a reference stays inside its client repository: remove \"..\" and \".git\""));
+        }
+        if (!cleaned.empty()) cleaned += '/';
+        cleaned += segment;
+    }
+    if (cleaned.empty()) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid document reference: {}")), original),
+                    tr("write a reference as client/folder/name, such as acme/runbooks/vpn-reset"));
+    }
+    return cleaned;
+}
+
+// Returns the client slug whose folder contains `dir`, and the path of `dir` inside it.
+std::optional<std::pair<std::string, fs::path>> client_of_directory(const Workspace& workspace, const fs::path& dir) {
+    auto relative = fs::absolute(dir).lexically_normal().lexically_relative(workspace.clients_dir());
+    if (relative.empty() || *relative.begin() == ".." || *relative.begin() == ".") return std::nullopt;
+    auto slug = relative.begin()->string();
+    fs::path inside;
+    for (auto it = std::next(relative.begin()); it != relative.end(); ++it) inside /= *it;
+    return std::make_pair(slug, inside);
+}
+
+[[noreturn]] void throw_unknown_client(const Workspace& workspace, const std::string& slug) {
+    std::vector<std::string> slugs;
+    for (const auto& client : workspace.clients()) slugs.push_back(client.slug);
+    auto matches = closest_matches(slug, slugs);
+    std::string hint = matches.empty()
+                           ? std::string(tr("run \"dossier client list\" to see the clients"))
+                           : fmt::format(fmt::runtime(tr("did you mean {}?")), fmt::join(matches, ", "));
+    throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("client not found: {}")), slug), hint);
+}
+
+bool is_within(const fs::path& root, const fs::path& path) {
+    std::error_code error;
+    auto canonical_root = fs::weakly_canonical(root, error);
+    auto canonical_path = fs::weakly_canonical(path, error);
+    auto relative = canonical_path.lexically_relative(canonical_root);
+    return !relative.empty() && *relative.begin() != "..";
+}
+
+}  // namespace
+
+std::string Reference::to_string() const {
+    std::string shown = path.ends_with(".md") ? path.substr(0, path.size() - 3) : path;
+    return client.slug + "/" + shown;
+}
+
+std::vector<std::string> list_documents(const Client& client) {
+    std::vector<std::string> paths;
+    std::error_code error;
+    fs::recursive_directory_iterator it(client.directory, fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+        const auto& name = it->path().filename().string();
+        if (name.starts_with('.')) {
+            if (it->is_directory()) it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file() && name.ends_with(".md")) {
+            paths.push_back(it->path().lexically_relative(client.directory).generic_string());
+        }
+    }
+    std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
+std::string find_colliding_path(const Client& client, const std::string& path) {
+    auto key = collision_key(path);
+    for (const auto& existing : list_documents(client)) {
+        if (existing != path && collision_key(existing) == key) return existing;
+    }
+    return {};
+}
+
+Reference resolve_reference(const Workspace& workspace, const std::string& text, const fs::path& current_dir,
+                            bool must_exist) {
+    if (find_invalid_utf8(text) != std::string::npos) {
+        throw Error(ErrorKind::usage, tr("invalid document reference: not UTF-8 text"));
+    }
+    std::string normalised = to_nfc(text);
+
+    std::optional<Reference> found;
+    if (auto inside = client_of_directory(workspace, current_dir)) {
+        auto client = workspace.find_client(inside->first);
+        if (client) {
+            auto relative = (inside->second / normalised).lexically_normal().generic_string();
+            if (!relative.starts_with("..")) {
+                auto path = with_md_extension(clean_relative_path(relative, text));
+                if (fs::exists(client->directory / path)) found = Reference{*client, path};
+            }
+        }
+    }
+
+    if (!found) {
+        auto cleaned = clean_relative_path(normalised, text);
+        auto slash = cleaned.find('/');
+        if (slash == std::string::npos) {
+            throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid document reference: {}")), text),
+                        tr("write a reference as client/folder/name, such as acme/runbooks/vpn-reset"));
+        }
+        auto slug = cleaned.substr(0, slash);
+        auto client = workspace.find_client(slug);
+        if (!client) throw_unknown_client(workspace, slug);
+        found = Reference{*client, with_md_extension(cleaned.substr(slash + 1))};
+    }
+
+    if (!is_within(found->client.directory, found->file())) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid document reference: {}")), text),
+                    tr("a reference stays inside its client repository"));
+    }
+    if (must_exist && !fs::is_regular_file(found->file())) {
+        std::vector<std::string> candidates;
+        for (const auto& path : list_documents(found->client)) candidates.push_back(path.substr(0, path.size() - 3));
+        auto wanted = found->path.substr(0, found->path.size() - 3);
+        auto matches = closest_matches(wanted, candidates);
+        auto colliding = find_colliding_path(found->client, found->path);
+        if (!colliding.empty()) matches.insert(matches.begin(), colliding.substr(0, colliding.size() - 3));
+        for (auto& match : matches) match = found->client.slug + "/" + match;
+        std::string hint = matches.empty()
+                               ? fmt::format(fmt::runtime(tr("run \"dossier list --client {}\" to see its documents")),
+                                             found->client.slug)
+                               : fmt::format(fmt::runtime(tr("did you mean {}?")), fmt::join(matches, ", "));
+        throw Error(ErrorKind::not_found,
+                    fmt::format(fmt::runtime(tr("document not found: {}")), found->to_string()), hint);
+    }
+    return *found;
+}
+
+}  // namespace dossier
