@@ -1,0 +1,41 @@
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+#include "output.hpp"
+
+namespace dossier::cli {
+namespace {
+
+struct InitOptions {
+    std::string directory = ".";
+};
+
+void run_init(Context& context, const InitOptions& options) {
+    std::filesystem::path root = std::filesystem::absolute(options.directory).lexically_normal();
+    if (Workspace::find_root({root, root, std::nullopt})) {
+        print_notice(fmt::format(fmt::runtime(tr("a workspace already exists at {}: nothing changed")), root.string()));
+        return;
+    }
+
+    std::unique_ptr<git::Repository> existing;
+    if (git::Repository::exists(root)) existing = std::make_unique<git::Repository>(git::Repository::open(root));
+    auto author = resolve_author({}, "", existing.get());
+    auto language = context.options.language.empty() ? current_language() : context.options.language;
+
+    Workspace::init(root, language, author);
+    print_notice(fmt::format(fmt::runtime(tr("created a workspace at {}")), root.string()));
+    print_notice(tr("next: dossier client add \"Client name\""));
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& app, Context& context) {
+    auto options = std::make_shared<InitOptions>();
+    auto* command = app.add_subcommand("init", tr("Create a workspace (a Git repository) in DIR"));
+    command->add_option("DIR", options->directory, tr("Folder of the new workspace (default: the current folder)"));
+    command->callback([&context, options] { run_init(context, *options); });
+}
+
+}  // namespace dossier::cli

@@ -1,0 +1,90 @@
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "dossier/atomic_file.hpp"
+#include "dossier/document.hpp"
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+#include "dossier/terminal_renderer.hpp"
+#include "output.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace dossier::cli {
+namespace {
+
+struct ShowOptions {
+    std::string reference;
+    std::string revision;
+    bool raw = false;
+    bool json = false;
+};
+
+int terminal_width() {
+    struct winsize size {};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
+    return 80;
+}
+
+std::string read_version(Context& context, const Reference& reference, const std::string& revision) {
+    auto repository = git::Repository::open(reference.client.directory);
+    auto commit = repository.resolve(revision);
+    auto bytes = repository.read_at(commit, reference.path);
+    if (!bytes) {
+        throw Error(ErrorKind::not_found,
+                    fmt::format(fmt::runtime(tr("{} does not exist in revision {}")), reference.to_string(), revision),
+                    fmt::format(fmt::runtime(tr("run \"dossier log {}\" to see its revisions")), reference.to_string()));
+    }
+    (void)context;
+    return *bytes;
+}
+
+std::string render_header(const Document& document, bool color) {
+    std::string header;
+    for (const auto& [key, value] : document.front_matter().entries()) {
+        std::string shown = value.is_scalar() ? value.text() : value.to_json().dump();
+        header += fmt::format("{}: {}\n", styled(key, "2", color), shown);
+    }
+    return header.empty() ? header : header + "\n";
+}
+
+void run_show(Context& context, const ShowOptions& options) {
+    bool at_revision = !options.revision.empty();
+    auto reference = context.reference(options.reference, !at_revision);
+    std::string bytes = at_revision ? read_version(context, reference, options.revision) : read_file(reference.file());
+
+    if (options.raw) {
+        page(bytes, context.stdout_is_terminal());
+        return;
+    }
+    auto document = Document::parse(bytes, reference.file().string());
+    if (options.json) {
+        print_json({{"client", reference.client.slug},
+                    {"path", reference.path},
+                    {"ref", reference.to_string()},
+                    {"revision", options.revision.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(options.revision)},
+                    {"type", document.type()},
+                    {"front_matter", document.front_matter().to_json()},
+                    {"body", std::string(document.body())}});
+        return;
+    }
+
+    bool color = context.color_stdout();
+    TerminalStyle style{color, context.stdout_is_terminal() ? terminal_width() : 80};
+    page(render_header(document, color) + render_for_terminal(document.body(), style), context.stdout_is_terminal());
+}
+
+}  // namespace
+
+void add_show_command(CLI::App& app, Context& context) {
+    auto options = std::make_shared<ShowOptions>();
+    auto* command = app.add_subcommand("show", tr("Show a document, rendered for the terminal"));
+    command->add_option("REF", options->reference, tr("The document, such as acme/runbooks/vpn-reset"))->required();
+    command->add_option("--rev", options->revision, tr("Show the document as it was in revision REV (a commit, HEAD~2)"));
+    command->add_flag("--raw", options->raw, tr("Print the file exactly as it is stored"));
+    command->add_flag("--json", options->json, tr("Print the front matter and body as JSON"));
+    command->callback([&context, options] { run_show(context, *options); });
+}
+
+}  // namespace dossier::cli

@@ -1,0 +1,85 @@
+#include "context.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dossier::cli {
+namespace {
+
+std::optional<fs::path> environment_path(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return fs::path(value);
+}
+
+bool no_color() {
+    const char* value = std::getenv("NO_COLOR");
+    return value != nullptr && *value != '\0';
+}
+
+}  // namespace
+
+const Workspace& Context::workspace() {
+    if (workspace_) return *workspace_;
+
+    WorkspaceSearch search;
+    if (!options.workspace_dir.empty()) search.explicit_dir = fs::path(options.workspace_dir);
+    search.current_dir = current_dir;
+    search.environment_dir = environment_path("DOSSIER_WORKSPACE");
+
+    auto root = Workspace::find_root(search);
+    if (!root) {
+        std::string where = options.workspace_dir.empty() ? current_dir.string() : options.workspace_dir;
+        throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("no dossier workspace found at {}")), where),
+                    tr("create one with \"dossier init DIR\", or name one with -C DIR or DOSSIER_WORKSPACE"));
+    }
+    workspace_ = Workspace::open(*root);
+    return *workspace_;
+}
+
+Client Context::client(const std::string& slug) {
+    if (auto found = workspace().find_client(slug)) return *found;
+
+    std::vector<std::string> slugs;
+    for (const auto& client : workspace().clients()) slugs.push_back(client.slug);
+    auto matches = closest_matches(slug, slugs);
+    std::string hint = matches.empty() ? std::string(tr("run \"dossier client list\" to see the clients"))
+                                       : fmt::format(fmt::runtime(tr("did you mean {}?")), fmt::join(matches, ", "));
+    throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("client not found: {}")), slug), hint);
+}
+
+Reference Context::reference(const std::string& text, bool must_exist) {
+    return resolve_reference(workspace(), text, current_dir, must_exist);
+}
+
+git::Signature Context::author(const git::Repository* repository) {
+    const char* technician = std::getenv("DOSSIER_TECHNICIAN");
+    return resolve_author(workspace().technicians(), technician != nullptr ? technician : "", repository);
+}
+
+std::string Context::today() const {
+    if (const char* fixed = std::getenv("DOSSIER_TODAY"); fixed != nullptr && *fixed != '\0') return fixed;
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &local);
+    return buffer;
+}
+
+bool Context::stdout_is_terminal() const { return ::isatty(STDOUT_FILENO) == 1; }
+
+bool Context::color_stdout() const { return stdout_is_terminal() && !no_color(); }
+
+bool Context::color_stderr() const { return ::isatty(STDERR_FILENO) == 1 && !no_color(); }
+
+}  // namespace dossier::cli
