@@ -19,7 +19,8 @@ std::string render_for_terminal(std::string_view markdown, const TerminalStyle& 
 
 // Returns the anchor slug of a heading, as links to `#anchor` use it: lowercase, letters
 // with accents kept, spaces to hyphens, punctuation dropped ("Paramètres réseau" gives
-// "paramètres-réseau"). Shared by the renderer and the link checker.
+// "paramètres-réseau"). Shared by the renderer and the link checker. The result is in NFC, so
+// callers normalise link fragments to NFC before comparing them with it.
 std::string heading_anchor(std::string_view heading_text);
 
 }  // namespace dossier
