@@ -42,9 +42,10 @@ struct ParseLimits {
 FrontMatterSplit split_front_matter(std::string_view text, const std::string& display_path);
 
 // Parses the YAML between the delimiters into a mapping. An empty or comment-only block
-// gives an empty mapping. Throws Error(invalid_input) with `path:line:column` for YAML syntax
-// errors, duplicate keys (naming both lines), a root that is not a mapping, keys that are
-// not scalars, invalid dates, and anything past `limits`.
+// gives an empty mapping; LF, CRLF and a lone CR all end a line. Throws Error(invalid_input)
+// located at `path:line:column`, with the column in code points. The errors: YAML syntax, a
+// quoted value left open, duplicate keys (naming both lines), a root that is not a mapping,
+// keys that are not scalars, invalid plain dates and timestamps, and anything past `limits`.
 Value parse_front_matter(std::string_view text, const FrontMatterBlock& block, const std::string& display_path,
                          const ParseLimits& limits = {});
 

@@ -18,8 +18,8 @@ struct DecodedText {
 };
 
 // Decodes `bytes`: strips a BOM, converts UTF-16 to UTF-8, and checks UTF-8 and NUL
-// bytes. Throws Error(invalid_input) naming `display_path` and the line of the first
-// invalid byte.
+// bytes. Throws Error(invalid_input) located at `display_path`, line and column of the first
+// invalid byte; LF, CRLF and a lone CR each end a line.
 DecodedText decode_text(std::string_view bytes, const std::string& display_path);
 
 // Encodes `utf8` back to the BOM it was read with (UTF-16 when the BOM says so).

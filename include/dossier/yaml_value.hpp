@@ -33,7 +33,7 @@ public:
     const std::string& text() const noexcept { return text_; }
     bool quoted() const noexcept { return quoted_; }
 
-    // 1-based position in the file where the value starts.
+    // 1-based position in the file where the value starts; the column counts code points.
     int line() const noexcept { return line_; }
     int column() const noexcept { return column_; }
 
@@ -44,7 +44,7 @@ public:
         entries_.emplace_back(std::move(key), std::move(value));
         key_positions_.emplace_back(key_line, key_column);
     }
-    // 1-based line and column of the key of entries()[index].
+    // 1-based line and column (in code points) of the key of entries()[index].
     std::pair<int, int> key_position(std::size_t index) const { return key_positions_.at(index); }
 
     // Returns the mapping's value for `key`, or nullptr when absent or not a mapping.
@@ -76,11 +76,13 @@ ScalarType resolve_plain_scalar(std::string_view text);
 bool is_calendar_date(std::string_view text);
 
 // Returns true when `text` has the shape of a date (digits and hyphens such as 2024-1-5
-// or 2024-02-30) without being a valid YYYY-MM-DD calendar date.
+// or 2024-02-30), alone or followed by a time as in a timestamp, without its date part
+// being a valid YYYY-MM-DD calendar date.
 bool looks_like_invalid_date(std::string_view text);
 
 // Returns YAML text for `text` that reads back as exactly that string: plain when plain
-// reads as the same string, else double-quoted with escapes. Single line.
+// reads as the same string, also for YAML 1.1 readers (so yes, NO, 1_000 and 10:00 are
+// quoted), else double-quoted with escapes. Single line. `text` must be valid UTF-8.
 std::string yaml_quote_string(std::string_view text);
 
 }  // namespace dossier

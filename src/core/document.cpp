@@ -1,5 +1,8 @@
 #include "dossier/document.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -92,6 +95,92 @@ std::size_t find_value_end(std::string_view line, std::size_t start) {
     return end;
 }
 
+// Returns the offset of the comment in `line` at or after `start` (a '#' at `start` or after
+// a space or tab, outside quoted scalars), or npos.
+std::size_t find_comment(std::string_view line, std::size_t start) {
+    for (std::size_t i = start; i < line.size(); ++i) {
+        char c = line[i];
+        bool token_start = i == start || std::string_view(" \t[{,").find(line[i - 1]) != std::string_view::npos;
+        if ((c == '"' || c == '\'') && token_start) {
+            i = skip_quoted(line, i);
+            if (i == std::string_view::npos) return i;
+            --i;
+        } else if (c == '#' && (i == start || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// Returns the byte offset of the 1-based code-point `column` in `line`.
+std::size_t byte_offset_of_column(std::string_view line, int column) {
+    std::size_t offset = 0;
+    for (int current = 1; current < column && offset < line.size(); ++current) {
+        ++offset;
+        while (offset < line.size() && (static_cast<unsigned char>(line[offset]) & 0xC0) == 0x80) ++offset;
+    }
+    return offset;
+}
+
+// Returns `line`, the first line of a top-level key, with its value replaced by `yaml_value`
+// (empty for null) and its trailing comment kept. `key_start` is the key's byte offset. Set
+// `multi_line` when the old value continues on the next lines, which the caller removes.
+// Returns nothing when the key's colon is not on `line`.
+std::optional<std::string> rewrite_key_line(std::string_view line, std::size_t key_start, std::string_view yaml_value,
+                                            bool multi_line) {
+    auto colon_end = find_key_colon_end(line, key_start);
+    if (colon_end == std::string_view::npos) return std::nullopt;
+
+    auto value_start = std::min(line.find_first_not_of(" \t", colon_end), line.size());
+    auto comment = find_comment(line, value_start);
+    bool no_value = value_start == line.size() || comment == value_start;
+
+    std::string_view spacing = line.substr(colon_end, value_start - colon_end);
+    std::string_view rest;
+    if (no_value || multi_line) {
+        // A block value's header (| or > with indicators) goes with the value; only a comment stays.
+        rest = comment == std::string_view::npos ? std::string_view() : line.substr(comment);
+    } else {
+        rest = line.substr(find_value_end(line, value_start));
+    }
+
+    std::string new_line(line.substr(0, colon_end));
+    if (!yaml_value.empty()) {
+        new_line += spacing.empty() || value_start == line.size() ? " " : std::string(spacing);
+        new_line += yaml_value;
+    }
+    if (!rest.empty() && rest.front() != ' ' && rest.front() != '\t') new_line += ' ';
+    new_line += rest;
+    return new_line;
+}
+
+// Returns the index of top-level `key` in `mapping`'s entries, or nothing.
+std::optional<std::size_t> find_entry(const Value& mapping, std::string_view key) {
+    const auto& entries = mapping.entries();
+    for (std::size_t index = 0; index < entries.size(); ++index) {
+        if (entries[index].first == key) return index;
+    }
+    return std::nullopt;
+}
+
+// Returns the first and last line of entry `index` of the top-level `mapping`: its key line
+// through its value's last line. Blank lines and comments at column 0 after the value belong
+// to what follows. `closing_line` is the front matter's closing delimiter.
+std::pair<int, int> value_lines(const Value& mapping, std::size_t index, int closing_line, std::string_view text,
+                                const std::vector<LineSpan>& lines) {
+    int key_line = mapping.key_position(index).first;
+    int limit = index + 1 < mapping.entries().size() ? mapping.key_position(index + 1).first - 1 : closing_line - 1;
+
+    int last_line = key_line;
+    for (int line = key_line + 1; line <= limit; ++line) {
+        const LineSpan& span = lines[static_cast<std::size_t>(line - 1)];
+        std::string_view content = text.substr(span.begin, span.content_end - span.begin);
+        bool blank = content.find_first_not_of(" \t") == std::string_view::npos;
+        if (!blank && !content.starts_with('#')) last_line = line;
+    }
+    return {key_line, last_line};
+}
+
 void check_one_line_yaml(std::string_view key, std::string_view yaml_value) {
     if (yaml_value.find_first_of("\r\n") != std::string_view::npos) {
         throw Error(ErrorKind::invalid_input,
@@ -163,43 +252,21 @@ void Document::set(std::string_view key, std::string_view yaml_value) {
         return;
     }
 
-    const auto& entries = front_matter_.entries();
     auto lines = split_lines(text);
-    for (std::size_t index = 0; index < entries.size(); ++index) {
-        if (entries[index].first != key) continue;
-
-        auto [key_line, key_column] = front_matter_.key_position(index);
-        int last_line = key_line;
-        int limit = index + 1 < entries.size() ? front_matter_.key_position(index + 1).first - 1
-                                               : split_.block->closing_line - 1;
-        for (int line = key_line + 1; line <= limit; ++line) {
-            std::string_view content(text.data() + lines[line - 1].begin,
-                                     lines[line - 1].content_end - lines[line - 1].begin);
-            bool blank = content.find_first_not_of(" \t") == std::string_view::npos;
-            if (!blank && !content.starts_with('#')) last_line = line;
-        }
-
-        const LineSpan& first = lines[key_line - 1];
+    if (auto index = find_entry(front_matter_, key)) {
+        auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
+        auto key_column = front_matter_.key_position(*index).second;
+        const LineSpan& first = lines[static_cast<std::size_t>(key_line - 1)];
         std::string_view content(text.data() + first.begin, first.content_end - first.begin);
-        auto key_start = static_cast<std::size_t>(key_column - 1);
-        auto colon_end = find_key_colon_end(content, key_start);
-        if (colon_end == std::string_view::npos) break;
-
-        auto value_start = content.find_first_not_of(" \t", colon_end);
-        if (value_start == std::string_view::npos || content[value_start] == '#') value_start = content.size();
-        auto value_end = last_line == key_line ? find_value_end(content, value_start) : value_start;
-        std::string_view spacing = content.substr(colon_end, value_start - colon_end);
-        std::string_view rest = content.substr(value_end);
-        if (last_line != key_line && rest.find('#') == std::string_view::npos) rest = {};
-
-        std::string new_line = std::string(content.substr(0, colon_end));
-        if (!yaml_value.empty()) new_line += spacing.empty() || value_start == content.size() ? " " : std::string(spacing);
-        new_line += yaml_value;
-        new_line += rest.empty() || rest.starts_with(' ') || rest.starts_with('\t') ? std::string(rest) : " " + std::string(rest);
-
-        std::size_t replace_end = lines[last_line - 1].content_end;
-        replace_text(text.substr(0, first.begin) + new_line + text.substr(replace_end), key);
-        return;
+        auto new_line =
+            rewrite_key_line(content, byte_offset_of_column(content, key_column), yaml_value, last_line != key_line);
+        if (new_line) {
+            std::size_t replace_end = lines[static_cast<std::size_t>(last_line - 1)].content_end;
+            replace_text(text.substr(0, first.begin) + *new_line + text.substr(replace_end), key);
+            return;
+        }
+        // NOTE: the key's colon is on another line (a "? key" entry, say). Appending the key
+        // again below then fails in replace_text as a duplicate key, and nothing changes.
     }
 
     std::string new_line = yaml_quote_string(key) + ":" + value_text + line_ending();
@@ -209,26 +276,16 @@ void Document::set(std::string_view key, std::string_view yaml_value) {
 
 bool Document::remove(std::string_view key) {
     if (!split_.block) return false;
-    const auto& entries = front_matter_.entries();
+    auto index = find_entry(front_matter_, key);
+    if (!index) return false;
+
     const std::string& text = decoded_.utf8;
     auto lines = split_lines(text);
-    for (std::size_t index = 0; index < entries.size(); ++index) {
-        if (entries[index].first != key) continue;
-
-        int key_line = front_matter_.key_position(index).first;
-        int limit = index + 1 < entries.size() ? front_matter_.key_position(index + 1).first - 1
-                                               : split_.block->closing_line - 1;
-        int last_line = key_line;
-        for (int line = key_line + 1; line <= limit; ++line) {
-            std::string_view content(text.data() + lines[line - 1].begin,
-                                     lines[line - 1].content_end - lines[line - 1].begin);
-            bool blank = content.find_first_not_of(" \t") == std::string_view::npos;
-            if (!blank && !content.starts_with('#')) last_line = line;
-        }
-        replace_text(text.substr(0, lines[key_line - 1].begin) + text.substr(lines[last_line - 1].next), key);
-        return true;
-    }
-    return false;
+    auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
+    replace_text(text.substr(0, lines[static_cast<std::size_t>(key_line - 1)].begin) +
+                     text.substr(lines[static_cast<std::size_t>(last_line - 1)].next),
+                 key);
+    return true;
 }
 
 void Document::replace_text(std::string new_text, std::string_view changed_key) {

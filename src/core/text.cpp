@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <memory>
@@ -14,12 +15,21 @@
 namespace dossier {
 namespace {
 
-int line_of_offset(std::string_view text, std::size_t offset) {
+// Returns the 1-based line and column (in code points) of `offset`. LF, CRLF and a lone CR
+// each end a line, as in split_front_matter. The bytes before `offset` must be valid UTF-8.
+SourceLocation location_of_offset(std::string_view text, std::size_t offset, const std::string& display_path) {
+    offset = std::min(offset, text.size());
     int line = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') ++line;
+    std::size_t line_begin = 0;
+    for (std::size_t i = 0; i < offset; ++i) {
+        bool lone_cr = text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n');
+        if (text[i] == '\n' || lone_cr) {
+            ++line;
+            line_begin = i + 1;
+        }
     }
-    return line;
+    int column = count_code_points(text.substr(line_begin), offset - line_begin) + 1;
+    return SourceLocation{display_path, line, column, {}};
 }
 
 void append_utf8(std::string& out, char32_t code_point) {
@@ -29,22 +39,19 @@ void append_utf8(std::string& out, char32_t code_point) {
 }
 
 std::string utf16_to_utf8(std::string_view bytes, bool little_endian, const std::string& display_path) {
-    if (bytes.size() % 2 != 0) {
-        throw Error(ErrorKind::invalid_input,
-                    fmt::format(fmt::runtime(tr("invalid UTF-16 text: odd number of bytes in {}")), display_path),
-                    tr("save the file as UTF-8"));
-    }
     auto unit_at = [&](std::size_t i) -> char16_t {
         auto first = static_cast<unsigned char>(bytes[i]);
         auto second = static_cast<unsigned char>(bytes[i + 1]);
         return static_cast<char16_t>(little_endian ? (second << 8 | first) : (first << 8 | second));
     };
 
+    // Decodes the whole code units first, so an odd last byte is reported at its line.
+    std::size_t whole_units_end = bytes.size() - bytes.size() % 2;
     std::string out;
     out.reserve(bytes.size());
-    for (std::size_t i = 0; i < bytes.size(); i += 2) {
+    for (std::size_t i = 0; i < whole_units_end; i += 2) {
         char32_t unit = unit_at(i);
-        if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < bytes.size()) {
+        if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < whole_units_end) {
             char32_t low = unit_at(i + 2);
             if (low >= 0xDC00 && low <= 0xDFFF) {
                 append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
@@ -53,12 +60,19 @@ std::string utf16_to_utf8(std::string_view bytes, bool little_endian, const std:
             }
         }
         if (unit >= 0xD800 && unit <= 0xDFFF) {
-            throw Error(ErrorKind::invalid_input,
+            auto location = location_of_offset(out, out.size(), display_path);
+            throw Error(ErrorKind::invalid_input, location,
                         fmt::format(fmt::runtime(tr("invalid UTF-16 text: unpaired surrogate in {} at line {}")),
-                                    display_path, line_of_offset(out, out.size())),
+                                    display_path, location.line),
                         tr("save the file as UTF-8"));
         }
         append_utf8(out, unit);
+    }
+
+    if (whole_units_end != bytes.size()) {
+        throw Error(ErrorKind::invalid_input, location_of_offset(out, out.size(), display_path),
+                    fmt::format(fmt::runtime(tr("invalid UTF-16 text: odd number of bytes in {}")), display_path),
+                    tr("save the file as UTF-8"));
     }
     return out;
 }
@@ -131,18 +145,16 @@ DecodedText decode_text(std::string_view bytes, const std::string& display_path)
 
     auto invalid = find_invalid_utf8(decoded.utf8);
     if (invalid != std::string_view::npos) {
-        throw Error(ErrorKind::invalid_input,
-                    SourceLocation{display_path, line_of_offset(decoded.utf8, invalid), 0, {}},
-                    fmt::format(fmt::runtime(tr("invalid UTF-8 text in {} at line {}")), display_path,
-                                line_of_offset(decoded.utf8, invalid)),
+        auto location = location_of_offset(decoded.utf8, invalid, display_path);
+        throw Error(ErrorKind::invalid_input, location,
+                    fmt::format(fmt::runtime(tr("invalid UTF-8 text in {} at line {}")), display_path, location.line),
                     tr("save the file as UTF-8, for example with: iconv -f WINDOWS-1252 -t UTF-8"));
     }
     auto nul = decoded.utf8.find('\0');
     if (nul != std::string::npos) {
-        throw Error(ErrorKind::invalid_input,
-                    SourceLocation{display_path, line_of_offset(decoded.utf8, nul), 0, {}},
-                    fmt::format(fmt::runtime(tr("NUL byte in {} at line {}")), display_path,
-                                line_of_offset(decoded.utf8, nul)),
+        auto location = location_of_offset(decoded.utf8, nul, display_path);
+        throw Error(ErrorKind::invalid_input, location,
+                    fmt::format(fmt::runtime(tr("NUL byte in {} at line {}")), display_path, location.line),
                     tr("a text file has no NUL bytes: if it is UTF-16 without a byte order mark, save it as UTF-8"));
     }
 
