@@ -9,11 +9,15 @@ namespace dossier::cli {
 namespace {
 
 struct InitOptions {
-    std::string directory = ".";
+    std::string directory;  // empty: the folder named by -C, else the current folder
 };
 
 void run_init(Context& context, const InitOptions& options) {
-    std::filesystem::path root = std::filesystem::absolute(options.directory).lexically_normal();
+    std::string directory = options.directory;
+    if (directory.empty()) directory = context.options.workspace_dir;
+    if (directory.empty()) directory = ".";
+    std::filesystem::path root = std::filesystem::absolute(directory).lexically_normal();
+    if (!root.has_filename()) root = root.parent_path();  // "ws/." normalises to "ws/"
     if (Workspace::find_root({root, root, std::nullopt})) {
         print_notice(fmt::format(fmt::runtime(tr("a workspace already exists at {}: nothing changed")), root.string()));
         return;
@@ -34,7 +38,8 @@ void run_init(Context& context, const InitOptions& options) {
 void add_init_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<InitOptions>();
     auto* command = app.add_subcommand("init", tr("Create a workspace (a Git repository) in DIR"));
-    command->add_option("DIR", options->directory, tr("Folder of the new workspace (default: the current folder)"));
+    command->add_option("DIR", options->directory,
+                        tr("Folder of the new workspace (default: the folder given with -C, else the current folder)"));
     command->callback([&context, options] { run_init(context, *options); });
 }
 

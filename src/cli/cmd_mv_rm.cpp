@@ -43,9 +43,19 @@ void check_move_target(const Reference& source, const Reference& target) {
     }
 }
 
+// Resolves the new reference. Like mv(1), a folder ("acme/procedures/", or an existing
+// folder) receives the document under its current file name.
+Reference resolve_move_target(Context& context, const Reference& source, const std::string& text) {
+    auto target = context.reference(text, false);
+    bool into_folder =
+        text.ends_with('/') || std::filesystem::is_directory(target.client.directory / without_extension(target.path));
+    if (!into_folder) return target;
+    return context.reference(text + "/" + std::filesystem::path(source.path).filename().string(), false);
+}
+
 void run_mv(Context& context, const MoveOptions& options) {
     auto source = context.reference(options.from, true);
-    auto target = context.reference(options.to, false);
+    auto target = resolve_move_target(context, source, options.to);
     check_move_target(source, target);
 
     auto repository = git::Repository::open(source.client.directory);
@@ -61,6 +71,7 @@ void run_mv(Context& context, const MoveOptions& options) {
     }
 
     auto moved = rebase_relative_links(read_file(source.file()), source.path, target.path);
+    moved = rewrite_links_to(moved, target.path, source.path, target.path);  // links to itself
     change.write(target.path, moved);
     change.remove(source.path);
     for (const auto& [path, text] : rewritten) change.write(path, text);
@@ -81,6 +92,15 @@ void run_rm(Context& context, const std::string& text) {
     auto repository = git::Repository::open(reference.client.directory);
     Change change(repository);
     auto author = context.author(&repository);
+
+    // History can only bring back what a commit contains, so uncommitted bytes would be lost.
+    if (repository.is_modified(reference.path)) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("{} has uncommitted changes: removing it would lose them")),
+                                reference.to_string()),
+                    fmt::format(fmt::runtime(tr("commit them first (git -C {} commit), or delete the file yourself")),
+                                reference.client.directory.string()));
+    }
 
     change.remove(reference.path);
     auto commit = change.commit(fmt::format("remove {}", without_extension(reference.path)), author);

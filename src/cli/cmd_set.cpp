@@ -1,3 +1,5 @@
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -20,7 +22,11 @@ struct SetOptions {
 
 std::pair<std::string, std::string> split_assignment(const std::string& assignment) {
     auto equals = assignment.find('=');
-    if (equals == std::string::npos || equals == 0) {
+    // A key with spaces around it ("owner =x") would add a second, quoted key next to the real one.
+    bool key_has_edge_space = equals != std::string::npos && equals > 0 &&
+                              (std::isspace(static_cast<unsigned char>(assignment.front())) != 0 ||
+                               std::isspace(static_cast<unsigned char>(assignment[equals - 1])) != 0);
+    if (equals == std::string::npos || equals == 0 || key_has_edge_space) {
         throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid assignment: {}")), assignment),
                     tr("write KEY=VALUE, such as owner=jdupont"));
     }

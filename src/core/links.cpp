@@ -2,6 +2,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
+
+#include "dossier/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,16 +23,54 @@ std::string folder_of(const std::string& path) {
     return folder;
 }
 
-// Returns the client-relative path that `target` (relative to `folder`) points at.
+// Returns the client-relative path that `target` (relative to `folder`) points at, in NFC
+// like the paths of documents.
 std::string resolve_target(const std::string& folder, std::string_view target) {
-    return (fs::path(folder) / percent_decode(target)).lexically_normal().generic_string();
+    auto decoded = percent_decode(target);
+    if (find_invalid_utf8(decoded) == std::string::npos) decoded = to_nfc(decoded);
+    return (fs::path(folder) / decoded).lexically_normal().generic_string();
 }
 
+// Returns the link target from `from_folder` to `to_path`, with the characters that would
+// end or change the link percent-encoded.
 std::string relative_target(const std::string& from_folder, const std::string& to_path) {
     auto relative = fs::path(to_path).lexically_relative(from_folder.empty() ? "." : from_folder).generic_string();
     std::string escaped;
-    for (char c : relative) escaped += c == ' ' ? std::string("%20") : std::string(1, c);
+    constexpr std::string_view hex_digits = "0123456789ABCDEF";
+    for (char c : relative) {
+        if (std::string_view(" #%()").find(c) == std::string_view::npos) {
+            escaped += c;
+            continue;
+        }
+        escaped += '%';
+        escaped += hex_digits[static_cast<unsigned char>(c) >> 4];
+        escaped += hex_digits[static_cast<unsigned char>(c) & 0xF];
+    }
     return escaped;
+}
+
+// A line that opens or closes fenced code: three or more backticks or tildes, indented by
+// at most three spaces.
+struct Fence {
+    char marker = 0;
+    std::size_t length = 0;
+    bool bare = false;               // only spaces follow the marker run, as a closing fence needs
+    bool info_has_backtick = false;  // a backtick fence cannot open with a backtick in its info string
+};
+
+std::optional<Fence> fence_of(std::string_view line) {
+    std::size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string_view::npos || indent > 3) return std::nullopt;
+    char marker = line[indent];
+    if (marker != '`' && marker != '~') return std::nullopt;
+    std::size_t end = line.find_first_not_of(marker, indent);
+    if (end == std::string_view::npos) end = line.size();
+    if (end - indent < 3) return std::nullopt;
+
+    std::string_view rest = line.substr(end);
+    Fence fence{marker, end - indent, rest.find_first_not_of(" \t\r\n") == std::string_view::npos,
+                rest.find('`') != std::string_view::npos};
+    return fence;
 }
 
 // Calls `edit` on each inline link target outside code, and returns the text with the
@@ -37,7 +78,7 @@ std::string relative_target(const std::string& from_folder, const std::string& t
 std::string transform_targets(std::string_view text, const std::function<std::string(std::string_view)>& edit) {
     std::string out;
     out.reserve(text.size());
-    bool in_fence = false;
+    std::optional<Fence> open_fence;
     std::size_t offset = 0;
     while (offset < text.size()) {
         auto end = text.find('\n', offset);
@@ -45,9 +86,17 @@ std::string transform_targets(std::string_view text, const std::function<std::st
         std::string_view line = text.substr(offset, next - offset);
         offset = next;
 
-        auto trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
-        if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) in_fence = !in_fence;
-        if (in_fence || trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+        // NOTE: indented code blocks (four spaces) are not recognised, so links in them change.
+        auto fence = fence_of(line);
+        if (open_fence) {
+            bool closes =
+                fence && fence->marker == open_fence->marker && fence->length >= open_fence->length && fence->bare;
+            if (closes) open_fence.reset();
+            out += line;
+            continue;
+        }
+        if (fence && !(fence->marker == '`' && fence->info_has_backtick)) {
+            open_fence = fence;
             out += line;
             continue;
         }

@@ -121,7 +121,11 @@ Reference resolve_reference(const Workspace& workspace, const std::string& text,
             auto relative = (inside->second / normalised).lexically_normal().generic_string();
             if (!relative.starts_with("..")) {
                 auto path = with_md_extension(clean_relative_path(relative, text));
-                if (fs::exists(client->directory / path)) found = Reference{*client, path};
+                // A missing document is still relative (the target of mv, a restore) unless the
+                // text starts with a client's slug, as "acme/runbooks/vpn-reset" does.
+                auto slash = normalised.find('/');
+                bool names_client = slash != std::string::npos && workspace.find_client(normalised.substr(0, slash));
+                if (fs::exists(client->directory / path) || !names_client) found = Reference{*client, path};
             }
         }
     }
@@ -149,7 +153,11 @@ Reference resolve_reference(const Workspace& workspace, const std::string& text,
         auto wanted = found->path.substr(0, found->path.size() - 3);
         auto matches = closest_matches(wanted, candidates);
         auto colliding = find_colliding_path(found->client, found->path);
-        if (!colliding.empty()) matches.insert(matches.begin(), colliding.substr(0, colliding.size() - 3));
+        if (!colliding.empty()) {
+            auto twin = colliding.substr(0, colliding.size() - 3);
+            std::erase(matches, twin);
+            matches.insert(matches.begin(), twin);
+        }
         for (auto& match : matches) match = found->client.slug + "/" + match;
         std::string hint = matches.empty()
                                ? fmt::format(fmt::runtime(tr("run \"dossier list --client {}\" to see its documents")),

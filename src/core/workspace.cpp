@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 
 #include <fmt/format.h>
+#include <git2.h>
 #include <yaml-cpp/yaml.h>
 
 #include "dossier/atomic_file.hpp"
@@ -19,6 +21,14 @@ namespace dossier {
 namespace {
 
 constexpr const char* config_file = "dossier.yaml";
+
+// Returns `dir` absolute and lexically normal, without the trailing separator that
+// lexically_normal leaves after "." or ".." ("ws/." gives "ws/").
+fs::path normal_directory(const fs::path& dir) {
+    auto normal = fs::absolute(dir).lexically_normal();
+    if (!normal.has_filename() && normal.has_relative_path()) normal = normal.parent_path();
+    return normal;
+}
 
 bool is_workspace_root(const fs::path& dir) {
     std::error_code error;
@@ -59,6 +69,34 @@ std::string client_document(const std::string& name, const std::string& language
                        name, intro);
 }
 
+// Returns user.name and user.email from the user's global and system Git configuration, for
+// a commit in a repository that does not exist yet, or nullopt when either is missing.
+// NOTE: this is the only libgit2 call outside src/git. It belongs next to
+// Repository::configured_signature.
+std::optional<git::Signature> global_signature() {
+    git_config* raw_config = nullptr;
+    if (git_config_open_default(&raw_config) < 0) {
+        git_error_clear();
+        return std::nullopt;
+    }
+    std::unique_ptr<git_config, decltype(&git_config_free)> config(raw_config, git_config_free);
+
+    auto read = [&](const char* name) -> std::string {
+        git_buf value = GIT_BUF_INIT;
+        std::string text;
+        if (git_config_get_string_buf(&value, config.get(), name) == 0 && value.ptr != nullptr) {
+            text.assign(value.ptr, value.size);
+        }
+        git_buf_dispose(&value);
+        git_error_clear();
+        return text;
+    };
+    std::string name = read("user.name");
+    std::string email = read("user.email");
+    if (name.empty() || email.empty()) return std::nullopt;
+    return git::Signature{name, email};
+}
+
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -78,15 +116,15 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::optional<fs::path> Workspace::find_root(const WorkspaceSearch& search) {
     if (search.explicit_dir) {
-        if (is_workspace_root(*search.explicit_dir)) return fs::absolute(*search.explicit_dir).lexically_normal();
+        if (is_workspace_root(*search.explicit_dir)) return normal_directory(*search.explicit_dir);
         return std::nullopt;
     }
-    for (fs::path dir = fs::absolute(search.current_dir); ; dir = dir.parent_path()) {
-        if (is_workspace_root(dir)) return dir.lexically_normal();
+    for (fs::path dir = normal_directory(search.current_dir); ; dir = dir.parent_path()) {
+        if (is_workspace_root(dir)) return dir;
         if (dir == dir.root_path() || dir.parent_path() == dir) break;
     }
     if (search.environment_dir && is_workspace_root(*search.environment_dir)) {
-        return fs::absolute(*search.environment_dir).lexically_normal();
+        return normal_directory(*search.environment_dir);
     }
     return std::nullopt;
 }
@@ -109,7 +147,7 @@ InitOutcome Workspace::init(const fs::path& root, const std::string& language, c
     if (is_workspace_root(root)) return InitOutcome::already_exists;
 
     fs::create_directories(root);
-    auto name = fs::absolute(root).lexically_normal().filename().string();
+    auto name = normal_directory(root).filename().string();
     auto repository = git::Repository::exists(root) ? git::Repository::open(root) : git::Repository::init(root);
     Change change(repository);
     change.write(config_file, default_config(name.empty() ? "dossier" : name, language));
@@ -124,6 +162,22 @@ InitOutcome Workspace::init(const fs::path& root, const std::string& language, c
     return InitOutcome::created;
 }
 
+namespace {
+
+// Reads the client in `directory`, whose name is the title of its client.md.
+Client read_client(const fs::path& directory) {
+    Client client{directory.filename().string(), directory.filename().string(), directory};
+    try {
+        auto document = read_document(directory / "client.md", "client.md");
+        client.name = document.field("title", client.slug);
+    } catch (const Error&) {
+        // A missing or broken client.md still leaves a usable client, named by its slug.
+    }
+    return client;
+}
+
+}  // namespace
+
 std::vector<Client> Workspace::clients() const {
     std::vector<Client> result;
     std::error_code error;
@@ -132,15 +186,7 @@ std::vector<Client> Workspace::clients() const {
     for (const auto& entry : fs::directory_iterator(clients_dir(), error)) {
         if (!entry.is_directory() || entry.path().filename().string().starts_with('.')) continue;
         if (!git::Repository::exists(entry.path())) continue;
-
-        Client client{entry.path().filename().string(), entry.path().filename().string(), entry.path()};
-        try {
-            auto document = read_document(entry.path() / "client.md", "client.md");
-            client.name = document.field("title", client.slug);
-        } catch (const Error&) {
-            // A missing or broken client.md still leaves a usable client; `check` reports it.
-        }
-        result.push_back(std::move(client));
+        result.push_back(read_client(entry.path()));
     }
     std::sort(result.begin(), result.end(), [](const Client& a, const Client& b) { return a.slug < b.slug; });
     return result;
@@ -148,10 +194,10 @@ std::vector<Client> Workspace::clients() const {
 
 std::optional<Client> Workspace::find_client(const std::string& slug) const {
     if (!is_valid_slug(slug)) return std::nullopt;
-    for (auto& client : clients()) {
-        if (client.slug == slug) return client;
-    }
-    return std::nullopt;
+    auto directory = clients_dir() / slug;
+    std::error_code error;
+    if (!fs::is_directory(directory, error) || !git::Repository::exists(directory)) return std::nullopt;
+    return read_client(directory);
 }
 
 std::vector<Technician> Workspace::technicians() const {
@@ -212,6 +258,8 @@ git::Signature resolve_author(const std::vector<Technician>& team, const std::st
 
     if (repository != nullptr) {
         if (auto signature = repository->configured_signature()) return *signature;
+    } else if (auto signature = global_signature()) {
+        return *signature;
     }
     throw Error(ErrorKind::invalid_input, tr("no author for the commit: Git's user.name and user.email are not set"),
                 tr("run: git config --global user.name \"Your Name\" && git config --global user.email you@example.com"

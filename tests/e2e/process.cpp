@@ -1,0 +1,163 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace dossier::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Closes a file descriptor when it goes out of scope.
+class Descriptor {
+public:
+    Descriptor() = default;
+    ~Descriptor() { reset(); }
+    Descriptor(const Descriptor&) = delete;
+    Descriptor& operator=(const Descriptor&) = delete;
+
+    int get() const noexcept { return fd_; }
+    void reset(int fd = -1) noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = fd;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+// A pipe whose ends are closed on exec, so that a child only keeps the ends it duplicates.
+struct Pipe {
+    Descriptor read_end;
+    Descriptor write_end;
+
+    Pipe() {
+        std::array<int, 2> fds{};
+        if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
+            throw std::runtime_error(std::string("pipe2 failed: ") + std::strerror(errno));
+        }
+        read_end.reset(fds[0]);
+        write_end.reset(fds[1]);
+    }
+};
+
+// Returns the path of `program`: itself when it contains a '/', else the first executable
+// file of that name in the folders of `search_path`.
+std::string find_program(const std::string& program, const std::string& search_path) {
+    if (program.find('/') != std::string::npos) return program;
+    std::size_t start = 0;
+    while (start <= search_path.size()) {
+        auto end = search_path.find(':', start);
+        if (end == std::string::npos) end = search_path.size();
+        fs::path folder = search_path.substr(start, end - start);
+        start = end + 1;
+        if (folder.empty()) folder = ".";
+        auto candidate = folder / program;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    }
+    throw std::runtime_error("program not found in PATH: " + program);
+}
+
+// Child side, between fork and exec: only async-signal-safe calls. Reports errno through
+// `status_fd` when exec fails.
+[[noreturn]] void exec_child(const char* program, char* const* argv, char* const* envp, const char* directory,
+                             int out_fd, int err_fd, int status_fd) {
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    bool ready = null_fd >= 0 && ::dup2(null_fd, STDIN_FILENO) >= 0 && ::dup2(out_fd, STDOUT_FILENO) >= 0 &&
+                 ::dup2(err_fd, STDERR_FILENO) >= 0 && ::chdir(directory) == 0;
+    if (ready) ::execve(program, argv, envp);
+    int error = errno;
+    [[maybe_unused]] auto written = ::write(status_fd, &error, sizeof error);
+    ::_exit(127);
+}
+
+// Reads both pipes until both reach end of file, so that neither child stream can fill up
+// and block the child while the other is being read.
+void drain(int out_fd, int err_fd, ProcessResult& result) {
+    std::array<pollfd, 2> fds{pollfd{out_fd, POLLIN, 0}, pollfd{err_fd, POLLIN, 0}};
+    std::array<std::string*, 2> targets{&result.out, &result.err};
+    int open_count = 2;
+    char buffer[65536];
+    while (open_count > 0) {
+        if (::poll(fds.data(), fds.size(), -1) < 0) {
+            if (errno == EINTR) continue;
+            throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+        }
+        for (std::size_t i = 0; i < fds.size(); ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            auto count = ::read(fds[i].fd, buffer, sizeof buffer);
+            if (count < 0 && errno == EINTR) continue;
+            if (count <= 0) {
+                fds[i].fd = -1;
+                --open_count;
+                continue;
+            }
+            targets[i]->append(buffer, static_cast<std::size_t>(count));
+        }
+    }
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& arguments,
+                          const std::map<std::string, std::string>& environment,
+                          const std::filesystem::path& directory) {
+    if (arguments.empty()) throw std::runtime_error("run_process needs a program");
+
+    auto path = environment.find("PATH");
+    std::string program = find_program(arguments[0], path == environment.end() ? std::string() : path->second);
+
+    std::vector<std::string> argument_storage = arguments;
+    std::vector<char*> argv;
+    for (auto& argument : argument_storage) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+
+    std::vector<std::string> environment_storage;
+    for (const auto& [name, value] : environment) environment_storage.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (auto& entry : environment_storage) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+
+    std::string folder = directory.string();
+    Pipe out;
+    Pipe err;
+    Pipe status;
+
+    pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+    if (pid == 0) {
+        exec_child(program.c_str(), argv.data(), envp.data(), folder.c_str(), out.write_end.get(), err.write_end.get(),
+                   status.write_end.get());
+    }
+
+    out.write_end.reset();
+    err.write_end.reset();
+    status.write_end.reset();
+
+    ProcessResult result;
+    drain(out.read_end.get(), err.read_end.get(), result);
+
+    int child_errno = 0;
+    auto status_bytes = ::read(status.read_end.get(), &child_errno, sizeof child_errno);
+
+    int wait_status = 0;
+    while (::waitpid(pid, &wait_status, 0) < 0) {
+        if (errno != EINTR) throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
+    }
+    if (status_bytes == static_cast<ssize_t>(sizeof child_errno)) {
+        throw std::runtime_error("cannot start " + program + " in " + folder + ": " + std::strerror(child_errno));
+    }
+
+    if (WIFEXITED(wait_status)) result.exit_status = WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) result.exit_status = 128 + WTERMSIG(wait_status);
+    return result;
+}
+
+}  // namespace dossier::e2e
