@@ -44,6 +44,11 @@ std::string render_header(const Document& document, bool color) {
     std::string header;
     for (const auto& [key, value] : document.front_matter().entries()) {
         std::string shown = value.is_scalar() ? value.text() : value.to_json().dump();
+        if (value.is_sequence()) {
+            std::vector<std::string> items;
+            for (const auto& item : value.items()) items.push_back(item.is_scalar() ? item.text() : item.to_json().dump());
+            shown = fmt::format("{}", fmt::join(items, ", "));
+        }
         header += fmt::format("{}: {}\n", styled(key, "2", color), shown);
     }
     return header.empty() ? header : header + "\n";

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <iostream>
 
 #include <fmt/format.h>
 
@@ -43,6 +44,7 @@ const Workspace& Context::workspace() {
                     tr("create one with \"dossier init DIR\", or name one with -C DIR or DOSSIER_WORKSPACE"));
     }
     workspace_ = Workspace::open(*root);
+    debug(fmt::format("opened the workspace {}", root->string()));
     return *workspace_;
 }
 
@@ -74,6 +76,12 @@ std::string Context::today() const {
     char buffer[16];
     std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &local);
     return buffer;
+}
+
+void Context::debug(std::string_view message) const {
+    if (!options.debug) return;
+    auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_);
+    std::cerr << fmt::format("dossier: debug: {:8.2f} ms  {}\n", elapsed.count(), message);
 }
 
 bool Context::stdout_is_terminal() const { return ::isatty(STDOUT_FILENO) == 1; }

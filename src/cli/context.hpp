@@ -1,7 +1,9 @@
 // What every command receives: global options, the workspace, the author and output streams.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <string_view>
 #include <optional>
 #include <string>
 
@@ -40,11 +42,15 @@ public:
     // Returns today's date as YYYY-MM-DD in the local time zone (DOSSIER_TODAY overrides it for tests).
     std::string today() const;
 
+    // Writes `message` with the milliseconds since start to standard error when --debug is set.
+    void debug(std::string_view message) const;
+
     bool stdout_is_terminal() const;
     bool color_stdout() const;  // a terminal and NO_COLOR unset
     bool color_stderr() const;
 
 private:
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     git::Library git_library_;
     std::optional<Workspace> workspace_;
 };

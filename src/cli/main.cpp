@@ -106,6 +106,7 @@ int run(int argc, char** argv) {
     try {
         check_command_name(app, argc, argv);
         app.parse(argc, argv);
+        context.debug("command finished");
         return static_cast<int>(ExitCode::success);
     } catch (const CLI::ParseError& error) {
         if (error.get_exit_code() == 0) return app.exit(error);  // --help, --help-all and --version
