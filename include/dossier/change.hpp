@@ -1,6 +1,8 @@
 // One change to a client repository: files written atomically, then exactly one commit.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,9 +12,26 @@
 
 namespace dossier {
 
+// An exclusive lock on a client repository for the life of a Change, so that two dossier
+// processes writing one repository take turns. It is an flock on .git/dossier.lock, which the
+// system releases when the holder exits, so a killed process leaves no stale lock.
+class WriteLock {
+public:
+    // Waits up to `timeout` for the lock. Throws Error(conflict) naming the holder's process id
+    // when it is still held then.
+    WriteLock(const std::filesystem::path& git_dir, std::chrono::milliseconds timeout);
+    ~WriteLock();
+    WriteLock(const WriteLock&) = delete;
+    WriteLock& operator=(const WriteLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 class Change {
 public:
-    // Records where HEAD points now: the commit only lands if it still points there.
+    // Takes the repository's write lock, then records where HEAD points: the commit only
+    // lands if it still points there.
     explicit Change(git::Repository& repository);
 
     // Writes `bytes` to `path` (relative to the repository) through a temporary file.
@@ -27,6 +46,7 @@ public:
     std::optional<std::string> commit(const std::string& message, const git::Signature& author);
 
 private:
+    WriteLock lock_;
     git::Repository& repository_;
     std::optional<std::string> start_head_;
     std::vector<git::ChangedPath> paths_;

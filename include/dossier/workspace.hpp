@@ -78,7 +78,8 @@ private:
 
 // Returns the author of new commits: the technician named by `technician_id`
 // (DOSSIER_TECHNICIAN) in team/team.yaml, else GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else
-// Git's user.name and user.email for `repository`. Throws Error(invalid_input) saying how to
+// Git's user.name and user.email for `repository`, or from the global configuration when
+// `repository` is null. Throws Error(invalid_input) saying how to
 // set one when none is found; never invents one.
 git::Signature resolve_author(const std::vector<Technician>& team, const std::string& technician_id,
                               const git::Repository* repository);

@@ -1,6 +1,15 @@
 #include "dossier/change.hpp"
 
+#include <fcntl.h>
+#include <git2.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -10,8 +19,64 @@
 
 namespace dossier {
 
+namespace {
+
+// Returns how long to wait for another process's lock: DOSSIER_LOCK_TIMEOUT seconds, else 10.
+std::chrono::milliseconds lock_timeout() {
+    const char* value = std::getenv("DOSSIER_LOCK_TIMEOUT");
+    if (value == nullptr || *value == '\0') return std::chrono::seconds(10);
+    return std::chrono::milliseconds(static_cast<long>(std::strtod(value, nullptr) * 1000));
+}
+
+std::string read_holder(int fd) {
+    char buffer[64] = {};
+    auto length = ::pread(fd, buffer, sizeof buffer - 1, 0);
+    std::string holder = length > 0 ? std::string(buffer, static_cast<std::size_t>(length)) : std::string("?");
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    return holder;
+}
+
+}  // namespace
+
+WriteLock::WriteLock(const std::filesystem::path& git_dir, std::chrono::milliseconds timeout) {
+    auto path = git_dir / "dossier.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+        throw Error(ErrorKind::io,
+                    fmt::format(fmt::runtime(tr("failed to open the lock file {}: {}")), path.string(), std::strerror(errno)));
+    }
+
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            ::close(fd_);
+            throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("failed to lock {}: {}")), path.string(),
+                                                   std::strerror(errno)));
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            auto holder = read_holder(fd_);
+            ::close(fd_);
+            throw Error(ErrorKind::conflict,
+                        fmt::format(fmt::runtime(tr("the client repository is being changed by another dossier "
+                                                    "process (process id {})")),
+                                    holder),
+                        tr("wait for it to finish, then run the command again"));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+}
+
+WriteLock::~WriteLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+}
+
 Change::Change(git::Repository& repository)
-    : repository_(repository), start_head_(repository.head_commit()) {}
+    : lock_(git_repository_path(repository.raw()), lock_timeout()),
+      repository_(repository),
+      start_head_(repository.head_commit()) {}
 
 void Change::write(const std::string& path, std::string_view bytes) {
     write_file_atomically(repository_.workdir() / path, bytes);
