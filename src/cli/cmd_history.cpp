@@ -77,11 +77,13 @@ void run_log(Context& context, const LogOptions& options) {
     }
 
     bool color = context.color_stdout();
+    std::size_t client_width = 0;
+    for (const auto& logged : entries) client_width = std::max(client_width, logged.client.size());
     std::string text;
     for (const auto& [client, entry] : entries) {
-        text += fmt::format("{}  {}  {:<14}  {}  {}\n", styled(entry.short_commit, "33", color),
-                            format_time(entry).substr(0, 16).replace(10, 1, " "), client, entry.author_name,
-                            entry.summary);
+        text += fmt::format("{}  {}  {:<{}}  {}  {}\n", styled(entry.short_commit, "33", color),
+                            format_time(entry).substr(0, 16).replace(10, 1, " "), client, client_width,
+                            entry.author_name, entry.summary);
     }
     page(text, context.stdout_is_terminal());
 }
@@ -112,7 +114,7 @@ std::string colorize_diff(const std::string& diff) {
 void run_diff(Context& context, const DiffOptions& options) {
     if (options.revisions.size() > 2) {
         throw Error(ErrorKind::usage, tr("too many revisions: give at most two"),
-                    tr("dossier diff REF compares with the last commit; REF REV with a revision; REF REV1 REV2 two revisions"));
+                    tr("give REF, REF REV or REF REV1 REV2"));
     }
     auto reference = context.reference(options.reference, options.revisions.size() < 2);
     auto repository = git::Repository::open(reference.client.directory);
@@ -157,7 +159,7 @@ void run_restore(Context& context, const RestoreOptions& options) {
                                  options.revision));
         return;
     }
-    print_notice(fmt::format(fmt::runtime(tr("restored {} as in {} ({})")), reference.to_string(), commit.substr(0, 8),
+    print_notice(fmt::format(fmt::runtime(tr("restored {} as in {} (commit {})")), reference.to_string(), commit.substr(0, 8),
                              restored->substr(0, 8)));
 }
 

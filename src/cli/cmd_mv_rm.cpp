@@ -27,7 +27,7 @@ void check_move_target(const Reference& source, const Reference& target) {
                     tr("a move stays inside one client repository; copy the document and remove the old one"));
     }
     if (target.path == source.path) {
-        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("{} is already at that place")), source.to_string()));
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("the new reference is the same as the old one: {}")), source.to_string()));
     }
     if (std::filesystem::exists(target.file())) {
         throw Error(ErrorKind::already_exists,
@@ -67,6 +67,9 @@ void run_mv(Context& context, const MoveOptions& options) {
         if (path == source.path) continue;
         auto text = read_file(source.client.directory / path);
         auto updated = rewrite_links_to(text, path, source.path, target.path);
+        if (auto related = rewrite_related(updated, path, source.client.slug, source.path, target.path)) {
+            updated = std::move(*related);
+        }
         if (updated != text) rewritten.emplace_back(path, std::move(updated));
     }
 
@@ -78,10 +81,11 @@ void run_mv(Context& context, const MoveOptions& options) {
     auto commit = change.commit(
         fmt::format("move {} to {}", without_extension(source.path), without_extension(target.path)), author);
 
-    print_notice(fmt::format(fmt::runtime(tr("moved {} to {} ({})")), source.to_string(), target.to_string(),
+    print_notice(fmt::format(fmt::runtime(tr("moved {} to {} (commit {})")), source.to_string(), target.to_string(),
                              commit ? commit->substr(0, 8) : std::string("-")));
     if (!rewritten.empty()) {
-        print_notice(fmt::format(fmt::runtime(trn("updated links in {} document", "updated links in {} documents",
+        print_notice(fmt::format(fmt::runtime(trn("updated links or related entries in {} document",
+                                                  "updated links or related entries in {} documents",
                                                   rewritten.size())),
                                  rewritten.size()));
     }
@@ -104,7 +108,7 @@ void run_rm(Context& context, const std::string& text) {
 
     change.remove(reference.path);
     auto commit = change.commit(fmt::format("remove {}", without_extension(reference.path)), author);
-    print_notice(fmt::format(fmt::runtime(tr("removed {} ({}); dossier restore {} --to {}~1 brings it back")),
+    print_notice(fmt::format(fmt::runtime(tr("removed {} (commit {}); dossier restore {} --to {}~1 brings it back")),
                              reference.to_string(), commit ? commit->substr(0, 8) : std::string("-"),
                              reference.to_string(), commit ? commit->substr(0, 8) : std::string("HEAD")));
 }

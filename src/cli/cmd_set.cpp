@@ -65,7 +65,7 @@ void run_set(Context& context, const SetOptions& options) {
         print_notice(fmt::format(fmt::runtime(tr("{} already had these values: nothing changed")), reference.to_string()));
         return;
     }
-    print_notice(fmt::format(fmt::runtime(tr("updated {} ({})")), reference.to_string(), commit->substr(0, 8)));
+    print_notice(fmt::format(fmt::runtime(tr("updated {} (commit {})")), reference.to_string(), commit->substr(0, 8)));
 }
 
 }  // namespace

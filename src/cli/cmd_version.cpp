@@ -36,7 +36,7 @@ void run_version(Context& context, bool verbose) {
 
 void add_version_command(CLI::App& app, Context& context) {
     auto verbose = std::make_shared<bool>(false);
-    auto* command = app.add_subcommand("version", tr("Print the version, and with --verbose the libraries' for bug reports"));
+    auto* command = app.add_subcommand("version", tr("Print the version; with --verbose, also the library versions, for bug reports"));
     command->add_flag("--verbose", *verbose, tr("Also print library versions, the language and the workspace"));
     command->callback([&context, verbose] { run_version(context, *verbose); });
 }

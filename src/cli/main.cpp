@@ -80,7 +80,7 @@ int run(int argc, char** argv) {
     CLI::App app{tr("dossier keeps an MSP's client documentation in Git: typed Markdown documents, "
                     "history, checks and search."),
                  "dossier"};
-    app.set_version_flag("--version", DOSSIER_VERSION, tr("Print the version and exit"));
+    app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION, tr("Print the version and exit"));
     app.set_help_flag("-h,--help", tr("Print this help and exit"));
     app.set_help_all_flag("--help-all", tr("Print the help of every command and exit"));
     app.require_subcommand(1);
@@ -110,8 +110,14 @@ int run(int argc, char** argv) {
         return static_cast<int>(ExitCode::success);
     } catch (const CLI::ParseError& error) {
         if (error.get_exit_code() == 0) return app.exit(error);  // --help, --help-all and --version
-        std::cerr << fmt::format("dossier: {}: {}\n", tr("error"), error.what());
-        std::cerr << fmt::format("{}: {}\n", tr("hint"), tr("run \"dossier COMMAND --help\" for the command's usage"));
+        std::cerr << fmt::format("dossier: {} {}\n", tr("error:"), error.what());
+        std::string command = "dossier";
+        for (const CLI::App* selected = &app; !selected->get_subcommands().empty();) {
+            selected = selected->get_subcommands().front();
+            command += " " + selected->get_name();
+        }
+        std::cerr << fmt::format("{} {}\n", tr("hint:"),
+                                 fmt::format(fmt::runtime(tr("run \"{} --help\" for its usage")), command));
         return static_cast<int>(ExitCode::usage);
     } catch (const Error& error) {
         dossier::cli::print_error(error, context.color_stderr());

@@ -27,11 +27,11 @@ std::string styled(std::string_view text, std::string_view sgr, bool enabled) {
 }
 
 void print_error(const Error& error, bool color) {
-    std::string prefix = styled(tr("error"), "1;31", color);
+    std::string prefix = styled(tr("error:"), "1;31", color);
     const auto& location = error.location();
     if (location && location->line > 0) {
         int column = std::max(location->column, 1);
-        std::cerr << fmt::format("{}:{}:{}: {}: {}\n", location->path.string(), location->line, column, prefix,
+        std::cerr << fmt::format("{}:{}:{}: {} {}\n", location->path.string(), location->line, column, prefix,
                                  error.what());
         if (!location->line_text.empty()) {
             std::string shown = location->line_text.size() > 200 ? location->line_text.substr(0, 200) + "…"
@@ -43,9 +43,9 @@ void print_error(const Error& error, bool color) {
             }
         }
     } else {
-        std::cerr << fmt::format("dossier: {}: {}\n", prefix, error.what());
+        std::cerr << fmt::format("dossier: {} {}\n", prefix, error.what());
     }
-    if (!error.hint().empty()) std::cerr << fmt::format("{}: {}\n", styled(tr("hint"), "1;36", color), error.hint());
+    if (!error.hint().empty()) std::cerr << fmt::format("{} {}\n", styled(tr("hint:"), "1;36", color), error.hint());
 }
 
 void page(const std::string& text, bool terminal) {

@@ -1,5 +1,8 @@
 #include "dossier/links.hpp"
 
+#include "dossier/document.hpp"
+#include "dossier/error.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -176,6 +179,67 @@ std::string rebase_relative_links(std::string_view text, const std::string& old_
         auto [path, anchor] = split_anchor(target);
         return relative_target(new_folder, resolve_target(old_folder, path)) + std::string(anchor);
     });
+}
+
+namespace {
+
+// Returns an item of a flow sequence that reads back as `text`: flow indicators force quotes.
+std::string flow_item(const std::string& text) {
+    std::string item = yaml_quote_string(text);
+    if (item.starts_with('"') || item.find_first_of(",[]{}") == std::string::npos) return item;
+
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+// Returns the spelling of `new_path` that matches how `entry` spelled `old_path`, or nullopt.
+std::optional<std::string> renamed_entry(const std::string& entry, const std::string& client_slug,
+                                         const std::string& old_path, const std::string& new_path) {
+    auto strip = [](const std::string& path) { return path.ends_with(".md") ? path.substr(0, path.size() - 3) : path; };
+    const std::pair<std::string, std::string> spellings[] = {
+        {strip(old_path), strip(new_path)},
+        {old_path, new_path},
+        {client_slug + "/" + strip(old_path), client_slug + "/" + strip(new_path)},
+        {client_slug + "/" + old_path, client_slug + "/" + new_path},
+    };
+    for (const auto& [old_spelling, new_spelling] : spellings) {
+        if (entry == old_spelling) return new_spelling;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> rewrite_related(std::string_view bytes, const std::string& display_path,
+                                           const std::string& client_slug, const std::string& old_path,
+                                           const std::string& new_path) {
+    std::optional<Document> document;
+    try {
+        document = Document::parse(bytes, display_path);
+    } catch (const Error&) {
+        return std::nullopt;  // an unreadable document is reported by `check`, not changed here
+    }
+    const Value* related = document->front_matter().find("related");
+    if (related == nullptr || !related->is_sequence()) return std::nullopt;
+
+    bool changed = false;
+    std::vector<std::string> items;
+    for (const auto& item : related->items()) {
+        if (!item.is_scalar()) return std::nullopt;
+        auto renamed = renamed_entry(item.text(), client_slug, old_path, new_path);
+        changed = changed || renamed.has_value();
+        items.push_back(flow_item(renamed.value_or(item.text())));
+    }
+    if (!changed) return std::nullopt;
+
+    std::string list = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) list += (i == 0 ? "" : ", ") + items[i];
+    document->set("related", list + "]");
+    return document->to_bytes();
 }
 
 }  // namespace dossier

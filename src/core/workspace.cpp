@@ -50,6 +50,20 @@ std::string default_config(const std::string& name, const std::string& language)
         yaml_quote_string(name), language);
 }
 
+// Returns `gitignore` with the lines that keep clients/ and .dossier/ out of the workspace
+// repository, added at the end when missing.
+std::string with_ignored_folders(std::string gitignore) {
+    bool has_clients = gitignore.find("/clients/") != std::string::npos;
+    bool has_state = gitignore.find("/.dossier/") != std::string::npos;
+    if (has_clients && has_state) return gitignore;
+
+    if (!gitignore.empty() && gitignore.back() != '\n') gitignore += '\n';
+    gitignore += "# Client repositories and local state are not part of the workspace repository.\n";
+    if (!has_clients) gitignore += "/clients/\n";
+    if (!has_state) gitignore += "/.dossier/\n";
+    return gitignore;
+}
+
 std::string default_team() {
     return "# Technicians of the MSP: id, name, email, age public key and role.\n"
            "# Example:\n"
@@ -151,12 +165,16 @@ InitOutcome Workspace::init(const fs::path& root, const std::string& language, c
     auto repository = git::Repository::exists(root) ? git::Repository::open(root) : git::Repository::init(root);
     Change change(repository);
     change.write(config_file, default_config(name.empty() ? "dossier" : name, language));
-    change.write("team/team.yaml", default_team());
-    change.write("types/README.md", language == "fr"
-                                        ? "Types propres à cet espace : <type>.schema.json et <type>.<langue>.md.\n"
-                                        : "This workspace's own types: <type>.schema.json and <type>.<lang>.md.\n");
-    change.write(".gitignore", "# Client repositories and local state are not part of the workspace repository.\n"
-                               "/clients/\n/.dossier/\n");
+
+    // An existing repository keeps its own files: only what is missing is added.
+    auto write_if_absent = [&](const std::string& path, const std::string& content) {
+        if (!fs::exists(root / path)) change.write(path, content);
+    };
+    write_if_absent("team/team.yaml", default_team());
+    write_if_absent("types/README.md", language == "fr"
+                                           ? "Types propres à cet espace : <type>.schema.json et <type>.<langue>.md.\n"
+                                           : "This workspace's own types: <type>.schema.json and <type>.<lang>.md.\n");
+    change.write(".gitignore", with_ignored_folders(fs::exists(root / ".gitignore") ? read_file(root / ".gitignore") : ""));
     fs::create_directories(root / "clients");
     change.commit("Create the dossier workspace", author);
     return InitOutcome::created;

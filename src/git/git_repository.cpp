@@ -334,7 +334,7 @@ git_oid create_commit_object(git_repository* repo, const git_oid& tree_id, const
 // Turns a failed compare-and-swap of `ref_name` into Error(conflict) or Error(git).
 [[noreturn]] void throw_ref_failure(int rc, const std::string& ref_name, const fs::path& lock) {
     if (rc == GIT_ELOCKED) {
-        throw_locked(N_("reference is locked: {}"), lock);
+        throw_locked(N_("Git reference is locked: {}"), lock);
     }
     if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ENOTFOUND) {
         throw Error(ErrorKind::conflict, describe(N_("branch moved since the command started: {}"), ref_name),
@@ -437,7 +437,7 @@ private:
 
 Library::Library() {
     if (git_libgit2_init() < 0) {
-        throw_git(tr("failed to initialise libgit2"));
+        throw_git(tr("failed to initialize libgit2"));
     }
     // libgit2 then fsyncs the loose objects and references it writes, so a crash right after
     // a commit cannot leave a branch pointing at an object that never reached the disk.

@@ -84,6 +84,27 @@ TEST_CASE_FIXTURE(Sandbox, "init in French writes a French workspace") {
     CHECK(read_file(workspace() / "types" / "README.md").find("Types propres") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(Sandbox, "init keeps the files of an existing repository") {
+    write_file(workspace() / ".gitignore", "notes-privees.txt\n");
+    write_file(workspace() / "team/team.yaml", "- id: cmartin\n  name: Claire Martin\n  email: claire@example.fr\n");
+    git_output(workspace(), {"init", "-q"});
+    git_output(workspace(), {"add", "-A"});
+    git_output(workspace(), {"commit", "-q", "-m", "Team"});
+
+    auto result = dossier({"init"});
+
+    CHECK(result.exit_status == 0);
+    CHECK(read_file(workspace() / ".gitignore") ==
+          "notes-privees.txt\n"
+          "# Client repositories and local state are not part of the workspace repository.\n"
+          "/clients/\n/.dossier/\n");
+    CHECK(read_file(workspace() / "team/team.yaml") ==
+          "- id: cmartin\n  name: Claire Martin\n  email: claire@example.fr\n");
+    CHECK(git_output(workspace(), {"show", "--format=", "--name-only", "HEAD"}) ==
+          ".gitignore\ndossier.yaml\ntypes/README.md\n");
+    CHECK_REPOSITORY_HEALTHY(*this, workspace());
+}
+
 TEST_CASE_FIXTURE(Sandbox, "init keeps an existing Git history") {
     write_file(workspace() / "notes.txt", "notes\n");
     git_output(workspace(), {"init", "-q"});
@@ -410,8 +431,8 @@ TEST_CASE_FIXTURE(Sandbox, "--lang fr gives French messages") {
 
     CHECK(result.exit_status == 3);
     CHECK(result.out == "");
-    CHECK(result.err.starts_with("dossier: erreur: aucun espace de travail dossier trouvé dans " + root().string() +
-                                 "\nconseil: "));
+    CHECK(result.err.starts_with("dossier: erreur : aucun espace de travail dossier trouvé dans " + root().string() +
+                                 "\nconseil : "));
     CHECK(result.err.find("no dossier workspace found") == std::string::npos);
 }
 

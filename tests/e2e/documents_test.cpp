@@ -205,7 +205,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "set commits one change that touches one line")
 
     CHECK(result.exit_status == 0);
     CHECK(result.out == "");
-    CHECK(result.err == "dossier: updated acme/runbooks/vpn-reset (" + head(acme()).substr(0, 8) + ")\n");
+    CHECK(result.err == "dossier: updated acme/runbooks/vpn-reset (commit " + head(acme()).substr(0, 8) + ")\n");
     CHECK(commit_count(acme()) == commits_before + 1);
     CHECK(git_output(acme(), {"log", "-1", "--format=%an <%ae>|%s"}) ==
           "Alice Martin <alice@example.com>|set owner on runbooks/vpn-reset\n");
@@ -480,7 +480,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "set with a locked branch names the lock") {
     auto result = dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"});
 
     CHECK(result.exit_status == 3);
-    CHECK(result.err == "dossier: error: reference is locked: " + lock.string() +
+    CHECK(result.err == "dossier: error: Git reference is locked: " + lock.string() +
                             "\nhint: if no other git or dossier process is running, remove " + lock.string() + "\n");
     fs::remove(lock);
     CHECK(head(acme()) == head_before);

@@ -42,7 +42,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "log of a client prints one line per commit") {
     CHECK(result.exit_status == 0);
     CHECK(result.err == "");
     // short id, date and time in UTC (TZ is UTC and commits carry the +00:00 offset), client, author, summary
-    std::regex line(R"([0-9a-f]{8}  \d{4}-\d{2}-\d{2} \d{2}:\d{2}  acme            .+  .+)");
+    std::regex line(R"([0-9a-f]{8}  \d{4}-\d{2}-\d{2} \d{2}:\d{2}  acme  .+  .+)");
     int total = 0;
     CHECK(count_matching_lines(result.out, line, total) == 3);
     CHECK(total == 3);

@@ -16,6 +16,35 @@ using dossier::e2e::vpn_reset_document;
 
 // --- mv --------------------------------------------------------------------------------
 
+TEST_CASE_FIXTURE(ClientSandbox, "mv rewrites related entries in their own spelling") {
+    commit_document("acme", "sites/siege.md",
+                    "---\n"
+                    "type: site\n"
+                    "title: Siège # main office\n"
+                    "related:\n"
+                    "  - runbooks/vpn-reset\n"
+                    "  - acme/runbooks/vpn-reset.md\n"
+                    "  - assets/fw01\n"
+                    "owner: jdupont\n"
+                    "---\n"
+                    "# Siège\n");
+
+    auto result = dossier({"mv", "acme/runbooks/vpn-reset", "acme/runbooks/vpn, siege"});
+
+    CHECK(result.exit_status == 0);
+    CHECK(read_file(acme() / "sites/siege.md") ==
+          "---\n"
+          "type: site\n"
+          "title: Siège # main office\n"
+          "related: [\"runbooks/vpn, siege\", \"acme/runbooks/vpn, siege.md\", assets/fw01]\n"
+          "owner: jdupont\n"
+          "---\n"
+          "# Siège\n");
+    CHECK(git_output(acme(), {"show", "--format=", "--name-only", "--no-renames", "HEAD"}) ==
+          "assets/fw01.md\nrunbooks/vpn, siege.md\nrunbooks/vpn-reset.md\nsites/siege.md\n");
+    CHECK_REPOSITORY_HEALTHY(*this, acme());
+}
+
 TEST_CASE_FIXTURE(ClientSandbox, "mv renames and rewrites links in one commit") {
     auto commits_before = commit_count(acme());
 
@@ -23,8 +52,8 @@ TEST_CASE_FIXTURE(ClientSandbox, "mv renames and rewrites links in one commit") 
 
     CHECK(result.exit_status == 0);
     CHECK(result.out == "");
-    CHECK(result.err == "dossier: moved acme/runbooks/vpn-reset to acme/procedures/network/vpn-reset (" +
-                            head(acme()).substr(0, 8) + ")\ndossier: updated links in 1 document\n");
+    CHECK(result.err == "dossier: moved acme/runbooks/vpn-reset to acme/procedures/network/vpn-reset (commit " +
+                            head(acme()).substr(0, 8) + ")\ndossier: updated links or related entries in 1 document\n");
     CHECK_FALSE(fs::exists(acme() / "runbooks/vpn-reset.md"));
     CHECK(read_file(acme() / "procedures/network/vpn-reset.md") ==
           "---\n"
@@ -122,7 +151,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "mv into a folder keeps the file name") {
     auto into_new = dossier({"mv", "acme/contacts/jeanne-dupont", "acme/people/"});
 
     CHECK(into_existing.exit_status == 0);
-    CHECK(into_existing.err.starts_with("dossier: moved acme/runbooks/vpn-reset to acme/assets/vpn-reset ("));
+    CHECK(into_existing.err.starts_with("dossier: moved acme/runbooks/vpn-reset to acme/assets/vpn-reset (commit "));
     CHECK(fs::exists(acme() / "assets/vpn-reset.md"));
     CHECK(into_new.exit_status == 0);
     CHECK(fs::exists(acme() / "people/jeanne-dupont.md"));
@@ -134,7 +163,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "mv inside a client folder takes relative refer
     auto result = dossier_in(acme() / "runbooks", {"mv", "vpn-reset", "vpn-siege"});
 
     CHECK(result.exit_status == 0);
-    CHECK(result.err.starts_with("dossier: moved acme/runbooks/vpn-reset to acme/runbooks/vpn-siege ("));
+    CHECK(result.err.starts_with("dossier: moved acme/runbooks/vpn-reset to acme/runbooks/vpn-siege (commit "));
     CHECK(fs::exists(acme() / "runbooks/vpn-siege.md"));
     CHECK_REPOSITORY_HEALTHY(*this, acme());
 }
@@ -276,7 +305,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "rm commits the removal") {
     auto short_id = head(acme()).substr(0, 8);
     CHECK(result.exit_status == 0);
     CHECK(result.out == "");
-    CHECK(result.err == "dossier: removed acme/contacts/jeanne-dupont (" + short_id +
+    CHECK(result.err == "dossier: removed acme/contacts/jeanne-dupont (commit " + short_id +
                             "); dossier restore acme/contacts/jeanne-dupont --to " + short_id + "~1 brings it back\n");
     CHECK_FALSE(fs::exists(acme() / "contacts/jeanne-dupont.md"));
     CHECK(commit_count(acme()) == commits_before + 1);
@@ -316,7 +345,7 @@ TEST_CASE_FIXTURE(ClientSandbox, "restore brings a removed document back as a co
     restored_from.pop_back();
     CHECK(result.exit_status == 0);
     CHECK(result.out == "");
-    CHECK(result.err == "dossier: restored acme/contacts/jeanne-dupont as in " + restored_from + " (" +
+    CHECK(result.err == "dossier: restored acme/contacts/jeanne-dupont as in " + restored_from + " (commit " +
                             head(acme()).substr(0, 8) + ")\n");
     CHECK(read_file(acme() / "contacts/jeanne-dupont.md") == jeanne_document);
     CHECK(commit_count(acme()) == commits_before + 1);
