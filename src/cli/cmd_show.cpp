@@ -27,7 +27,7 @@ int terminal_width() {
     return 80;
 }
 
-std::string read_version(Context& context, const Reference& reference, const std::string& revision) {
+std::string read_version(const Reference& reference, const std::string& revision) {
     auto repository = git::Repository::open(reference.client.directory);
     auto commit = repository.resolve(revision);
     auto bytes = repository.read_at(commit, reference.path);
@@ -36,7 +36,6 @@ std::string read_version(Context& context, const Reference& reference, const std
                     fmt::format(fmt::runtime(tr("{} does not exist in revision {}")), reference.to_string(), revision),
                     fmt::format(fmt::runtime(tr("run \"dossier log {}\" to see its revisions")), reference.to_string()));
     }
-    (void)context;
     return *bytes;
 }
 
@@ -57,7 +56,7 @@ std::string render_header(const Document& document, bool color) {
 void run_show(Context& context, const ShowOptions& options) {
     bool at_revision = !options.revision.empty();
     auto reference = context.reference(options.reference, !at_revision);
-    std::string bytes = at_revision ? read_version(context, reference, options.revision) : read_file(reference.file());
+    std::string bytes = at_revision ? read_version(reference, options.revision) : read_file(reference.file());
 
     if (options.raw) {
         page(bytes, context.stdout_is_terminal());

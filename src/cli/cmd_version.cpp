@@ -26,7 +26,7 @@ void run_version(Context& context, bool verbose) {
     try {
         workspace = context.workspace().root().string();
     } catch (const Error&) {
-        // Outside a workspace the report still helps; it says so with "-".
+        // Outside a workspace the report is still useful, with "-" as the workspace.
     }
     text += fmt::format("{}: {}\n", tr("workspace"), workspace);
     print_data(text);

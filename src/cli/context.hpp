@@ -1,4 +1,4 @@
-// What every command receives: global options, the workspace, the author and output streams.
+// The context every command receives: global options, the workspace, the author and output streams.
 #pragma once
 
 #include <chrono>

@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
     try {
         return run(argc, argv);
     } catch (const std::exception& error) {
-        // A fault of dossier itself, not of the input: say so plainly rather than abort.
+        // A fault of dossier itself, not of the input: report it as such rather than abort.
         std::cerr << fmt::format("dossier: internal error: {}\n", error.what());
         return static_cast<int>(ExitCode::failure);
     }
