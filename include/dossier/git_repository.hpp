@@ -14,7 +14,8 @@ struct git_repository;
 
 namespace dossier::git {
 
-// Initialises libgit2 for the life of the object; create one before any Repository.
+// Initialises libgit2 for the life of the object. Repository::open and init initialise it
+// once per process by themselves, so only code that calls libgit2 directly needs one.
 class Library {
 public:
     Library();
@@ -45,6 +46,10 @@ struct LogEntry {
 struct ChangedPath {
     std::string path;  // relative to the working directory, '/' separated
 };
+
+// Returns user.name and user.email from the user's global and system Git configuration, for a
+// commit in a repository that does not exist yet, or nullopt when either is missing.
+std::optional<Signature> global_signature();
 
 class Repository {
 public:

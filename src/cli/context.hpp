@@ -51,7 +51,6 @@ public:
 
 private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-    git::Library git_library_;
     std::optional<Workspace> workspace_;
 };
 

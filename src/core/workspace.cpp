@@ -5,7 +5,6 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <git2.h>
 #include <yaml-cpp/yaml.h>
 
 #include "dossier/atomic_file.hpp"
@@ -81,34 +80,6 @@ std::string client_document(const std::string& name, const std::string& language
                             : "Client summary: business, main contacts, sites and current contract.";
     return fmt::format("---\ntype: client\ntitle: {}\nstatus: draft\nreviewed: {}\n---\n# {}\n\n{}\n", title, today,
                        name, intro);
-}
-
-// Returns user.name and user.email from the user's global and system Git configuration, for
-// a commit in a repository that does not exist yet, or nullopt when either is missing.
-// NOTE: this is the only libgit2 call outside src/git. It belongs next to
-// Repository::configured_signature.
-std::optional<git::Signature> global_signature() {
-    git_config* raw_config = nullptr;
-    if (git_config_open_default(&raw_config) < 0) {
-        git_error_clear();
-        return std::nullopt;
-    }
-    std::unique_ptr<git_config, decltype(&git_config_free)> config(raw_config, git_config_free);
-
-    auto read = [&](const char* name) -> std::string {
-        git_buf value = GIT_BUF_INIT;
-        std::string text;
-        if (git_config_get_string_buf(&value, config.get(), name) == 0 && value.ptr != nullptr) {
-            text.assign(value.ptr, value.size);
-        }
-        git_buf_dispose(&value);
-        git_error_clear();
-        return text;
-    };
-    std::string name = read("user.name");
-    std::string email = read("user.email");
-    if (name.empty() || email.empty()) return std::nullopt;
-    return git::Signature{name, email};
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -276,7 +247,7 @@ git::Signature resolve_author(const std::vector<Technician>& team, const std::st
 
     if (repository != nullptr) {
         if (auto signature = repository->configured_signature()) return *signature;
-    } else if (auto signature = global_signature()) {
+    } else if (auto signature = git::global_signature()) {
         return *signature;
     }
     throw Error(ErrorKind::invalid_input, tr("no author for the commit: Git's user.name and user.email are not set"),

@@ -253,11 +253,30 @@ private:
     git_index* index_;
 };
 
+// Writes the tree of a first commit: the entries of `index` for `paths`, and nothing else.
+git_oid write_first_tree(git_repository* repo, git_index* index, const std::vector<ChangedPath>& paths) {
+    git_index* raw_scratch = nullptr;
+    check(git_index_new(&raw_scratch), N_("failed to write the tree: {}"), git_repository_workdir(repo));
+    IndexPtr scratch(raw_scratch);
+
+    for (const ChangedPath& changed : paths) {
+        const git_index_entry* staged = git_index_get_bypath(index, changed.path.c_str(), 0);
+        if (staged == nullptr) continue;
+        check(git_index_add(scratch.get(), staged), N_("failed to stage file: {}"), changed.path);
+    }
+
+    git_oid tree_id;
+    check(git_index_write_tree_to(&tree_id, scratch.get(), repo), N_("failed to write the tree: {}"),
+          git_repository_workdir(repo));
+    return tree_id;
+}
+
 IndexPtr load_index(git_repository* repo, const fs::path& workdir) {
     git_index* index = nullptr;
     check(git_repository_index(&index, repo), N_("failed to read the index: {}"), display(workdir));
     IndexPtr owned(index);
-    check(git_index_read(index, 1), N_("failed to read the index: {}"), git_index_path(index));
+    // Without force, this reads the file again only when it changed since the repository loaded it.
+    check(git_index_read(index, 0), N_("failed to read the index: {}"), git_index_path(index));
     return owned;
 }
 
@@ -273,33 +292,34 @@ void stage_paths(git_index* index, const fs::path& workdir, const std::vector<Ch
     }
 }
 
-// Writes the tree of `parent` with only `paths` replaced by their entries in `index`.
+// Writes the tree of `parent` with only `paths` replaced by their entries in `index`. With a
+// parent, only the trees along those paths are rewritten, so the cost does not grow with the
+// number of files in the repository.
 git_oid write_commit_tree(git_repository* repo, git_index* index, const git_commit* parent,
                           const std::vector<ChangedPath>& paths) {
-    git_index* raw_scratch = nullptr;
-    check(git_index_new(&raw_scratch), N_("failed to write the tree: {}"), git_repository_workdir(repo));
-    IndexPtr scratch(raw_scratch);
+    if (parent == nullptr) return write_first_tree(repo, index, paths);
 
-    if (parent != nullptr) {
-        TreePtr base = tree_of(parent);
-        check(git_index_read_tree(scratch.get(), base.get()), N_("failed to write the tree: {}"),
-              git_repository_workdir(repo));
-    }
-
+    TreePtr base = tree_of(parent);
+    std::vector<git_tree_update> updates;
     for (const ChangedPath& changed : paths) {
         const git_index_entry* staged = git_index_get_bypath(index, changed.path.c_str(), 0);
-        int rc = staged != nullptr ? git_index_add(scratch.get(), staged)
-                                   : git_index_remove(scratch.get(), changed.path.c_str(), 0);
-        if (rc == GIT_ENOTFOUND) {
-            git_error_clear();
-            continue;
+        git_tree_update update{};
+        update.path = changed.path.c_str();
+        if (staged != nullptr) {
+            update.action = GIT_TREE_UPDATE_UPSERT;
+            update.id = staged->id;
+            update.filemode = static_cast<git_filemode_t>(staged->mode);
+        } else if (entry_at(base.get(), changed.path) != nullptr) {
+            update.action = GIT_TREE_UPDATE_REMOVE;
+        } else {
+            continue;  // removed from the working tree and absent from the parent too
         }
-        check(rc, N_("failed to stage file: {}"), changed.path);
+        updates.push_back(update);
     }
 
     git_oid tree_id;
-    check(git_index_write_tree_to(&tree_id, scratch.get(), repo), N_("failed to write the tree: {}"),
-          git_repository_workdir(repo));
+    check(git_tree_create_updated(&tree_id, repo, base.get(), updates.size(), updates.data()),
+          N_("failed to write the tree: {}"), git_repository_workdir(repo));
     return tree_id;
 }
 
@@ -459,7 +479,42 @@ Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
 Repository::~Repository() = default;
 
+namespace {
+
+// Initialises libgit2 once per process, on the first repository opened: the initialisation
+// costs milliseconds (Debian's libgit2 parses the system's CA certificates), and commands
+// that never touch Git, such as `show`, skip it.
+void ensure_initialized() { static const Library library; }
+
+}  // namespace
+
+std::optional<Signature> global_signature() {
+    ensure_initialized();
+    git_config* raw_config = nullptr;
+    if (git_config_open_default(&raw_config) < 0) {
+        git_error_clear();
+        return std::nullopt;
+    }
+    std::unique_ptr<git_config, decltype(&git_config_free)> config(raw_config, git_config_free);
+
+    auto read = [&](const char* name) -> std::string {
+        git_buf value = GIT_BUF_INIT;
+        std::string text;
+        if (git_config_get_string_buf(&value, config.get(), name) == 0 && value.ptr != nullptr) {
+            text.assign(value.ptr, value.size);
+        }
+        git_buf_dispose(&value);
+        git_error_clear();
+        return text;
+    };
+    std::string name = read("user.name");
+    std::string email = read("user.email");
+    if (name.empty() || email.empty()) return std::nullopt;
+    return Signature{name, email};
+}
+
 Repository Repository::open(const std::filesystem::path& workdir) {
+    ensure_initialized();
     fs::path absolute = fs::absolute(workdir);
     git_repository* raw = nullptr;
     int rc = git_repository_open_ext(&raw, absolute.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
@@ -479,6 +534,7 @@ Repository Repository::open(const std::filesystem::path& workdir) {
 }
 
 Repository Repository::init(const std::filesystem::path& workdir) {
+    ensure_initialized();
     fs::path absolute = fs::absolute(workdir);
     git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
     options.flags = GIT_REPOSITORY_INIT_MKPATH;
