@@ -17,6 +17,10 @@ struct TerminalStyle {
 // Terminal control characters found in the document are never passed through.
 std::string render_for_terminal(std::string_view markdown, const TerminalStyle& style);
 
+// Returns `text` safe to print as one line of a terminal: control characters (escape sequences
+// included) removed, line breaks and tabs turned into spaces, invalid UTF-8 replaced by U+FFFD.
+std::string terminal_safe_line(std::string_view text);
+
 // Returns the anchor slug of a heading, as links to `#anchor` use it: lowercase, letters
 // with accents kept, spaces to hyphens, punctuation dropped ("Paramètres réseau" gives
 // "paramètres-réseau"). Shared by the renderer and the link checker. The result is in NFC, so

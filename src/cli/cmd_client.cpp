@@ -3,6 +3,7 @@
 #include "context.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/terminal_renderer.hpp"
 #include "dossier/reference.hpp"
 #include "output.hpp"
 
@@ -47,7 +48,7 @@ void run_client_list(Context& context, const ClientOptions& options) {
     std::size_t width = 4;
     for (const auto& client : clients) width = std::max(width, client.slug.size());
     std::string text;
-    for (const auto& client : clients) text += fmt::format("{:<{}}  {}\n", client.slug, width, client.name);
+    for (const auto& client : clients) text += fmt::format("{:<{}}  {}\n", client.slug, width, terminal_safe_line(client.name));
     print_data(text);
     if (clients.empty()) print_notice(tr("no clients yet: add one with dossier client add \"Client name\""));
 }

@@ -8,6 +8,7 @@
 #include "dossier/change.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/terminal_renderer.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
@@ -83,7 +84,7 @@ void run_log(Context& context, const LogOptions& options) {
     for (const auto& [client, entry] : entries) {
         text += fmt::format("{}  {}  {:<{}}  {}  {}\n", styled(entry.short_commit, "33", color),
                             format_time(entry).substr(0, 16).replace(10, 1, " "), client, client_width,
-                            entry.author_name, entry.summary);
+                            terminal_safe_line(entry.author_name), terminal_safe_line(entry.summary));
     }
     page(text, context.stdout_is_terminal());
 }
@@ -148,6 +149,15 @@ void run_restore(Context& context, const RestoreOptions& options) {
                     fmt::format(fmt::runtime(tr("{} does not exist in revision {}")), reference.to_string(),
                                 options.revision),
                     fmt::format(fmt::runtime(tr("run \"dossier log {}\" to see its revisions")), reference.to_string()));
+    }
+
+    // Restoring over uncommitted edits would lose them: history does not hold them.
+    if (repository.is_modified(reference.path)) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("{} has uncommitted changes: restoring it would lose them")),
+                                reference.to_string()),
+                    fmt::format(fmt::runtime(tr("commit them first (git -C {} commit), or undo them with git checkout")),
+                                reference.client.directory.string()));
     }
 
     auto author = context.author(&repository);

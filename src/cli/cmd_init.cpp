@@ -22,6 +22,14 @@ void run_init(Context& context, const InitOptions& options) {
         print_notice(fmt::format(fmt::runtime(tr("a workspace already exists at {}: nothing changed")), root.string()));
         return;
     }
+    if (auto outer = Workspace::find_root({std::nullopt, root.parent_path(), std::nullopt})) {
+        auto relative = root.lexically_relative(*outer / "clients");
+        if (!relative.empty() && *relative.begin() != "..") {
+            throw Error(ErrorKind::usage,
+                        fmt::format(fmt::runtime(tr("cannot create a workspace inside a client: {}")), root.string()),
+                        fmt::format(fmt::runtime(tr("run dossier init in a folder outside {}")), outer->string()));
+        }
+    }
 
     std::unique_ptr<git::Repository> existing;
     if (git::Repository::exists(root)) existing = std::make_unique<git::Repository>(git::Repository::open(root));

@@ -5,6 +5,7 @@
 #include "dossier/document.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/terminal_renderer.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
@@ -73,8 +74,9 @@ void run_list(Context& context, const ListOptions& options) {
     std::string text;
     for (const auto& row : rows) {
         std::string title = row.problem.empty() ? row.title : fmt::format(fmt::runtime(tr("(unreadable: {})")), row.problem);
-        text += fmt::format("{:<{}}  {}  {}  {}\n", row.type.empty() ? "?" : row.type, type_width, reference_of(row),
-                            title, row.owner.empty() ? "-" : row.owner);
+        text += fmt::format("{:<{}}  {}  {}  {}\n", terminal_safe_line(row.type.empty() ? "?" : row.type), type_width,
+                            terminal_safe_line(reference_of(row)), terminal_safe_line(title),
+                            row.owner.empty() ? "-" : terminal_safe_line(row.owner));
     }
     print_data(text);
 }

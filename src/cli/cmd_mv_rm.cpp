@@ -76,6 +76,7 @@ void run_mv(Context& context, const MoveOptions& options) {
     auto moved = rebase_relative_links(read_file(source.file()), source.path, target.path);
     moved = rewrite_links_to(moved, target.path, source.path, target.path);  // links to itself
     change.write(target.path, moved);
+    std::filesystem::permissions(target.file(), std::filesystem::status(source.file()).permissions());  // keep 600 or 755
     change.remove(source.path);
     for (const auto& [path, text] : rewritten) change.write(path, text);
     auto commit = change.commit(

@@ -1,5 +1,7 @@
 #include <cctype>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -46,6 +48,10 @@ void run_set(Context& context, const SetOptions& options) {
     std::vector<std::string> keys;
     for (const auto& assignment : options.assignments) {
         auto [key, value] = split_assignment(assignment);
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+            throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("key given twice: {}")), key),
+                        tr("give each key once"));
+        }
         document.set(key, options.as_string ? yaml_quote_string(value) : value);
         keys.push_back(key);
     }
@@ -76,7 +82,9 @@ void add_set_command(CLI::App& app, Context& context) {
     command->add_option("REF", options->reference, tr("The document, such as acme/runbooks/vpn-reset"))->required();
     command->add_option("KEY=VALUE", options->assignments,
                         tr("A key and its value, read as YAML reads it (true, 2026-11-02, 12 are typed)"));
-    command->add_option("--unset", options->removals, tr("Remove KEY from the front matter"))->option_text("KEY");
+    command->add_option("--unset", options->removals, tr("Remove KEY from the front matter (repeat for several keys)"))
+        ->option_text("KEY")
+        ->allow_extra_args(false);
     command->add_flag("--string", options->as_string, tr("Store every VALUE as text, quoted when needed"));
     command->callback([&context, options] { run_set(context, *options); });
 }

@@ -48,7 +48,7 @@ std::string render_header(const Document& document, bool color) {
             for (const auto& item : value.items()) items.push_back(item.is_scalar() ? item.text() : item.to_json().dump());
             shown = fmt::format("{}", fmt::join(items, ", "));
         }
-        header += fmt::format("{}: {}\n", styled(key, "2", color), shown);
+        header += fmt::format("{}: {}\n", styled(terminal_safe_line(key), "2", color), terminal_safe_line(shown));
     }
     return header.empty() ? header : header + "\n";
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "dossier/i18n.hpp"
+#include "dossier/terminal_renderer.hpp"
 #include "dossier/text.hpp"
 
 namespace dossier::cli {
@@ -31,11 +32,12 @@ void print_error(const Error& error, bool color) {
     const auto& location = error.location();
     if (location && location->line > 0) {
         int column = std::max(location->column, 1);
-        std::cerr << fmt::format("{}:{}:{}: {} {}\n", location->path.string(), location->line, column, prefix,
-                                 error.what());
+        std::cerr << fmt::format("{}:{}:{}: {} {}\n", terminal_safe_line(location->path.string()), location->line,
+                                 column, prefix, terminal_safe_line(error.what()));
         if (!location->line_text.empty()) {
-            std::string shown = location->line_text.size() > 200 ? location->line_text.substr(0, 200) + "…"
-                                                                  : location->line_text;
+            std::string shown = terminal_safe_line(location->line_text.size() > 200
+                                                       ? location->line_text.substr(0, 200) + "…"
+                                                       : location->line_text);
             std::cerr << "  " << shown << '\n';
             if (location->column > 0 && location->column <= 200) {
                 std::cerr << "  " << std::string(static_cast<std::size_t>(column - 1), ' ')
@@ -43,9 +45,9 @@ void print_error(const Error& error, bool color) {
             }
         }
     } else {
-        std::cerr << fmt::format("dossier: {} {}\n", prefix, error.what());
+        std::cerr << fmt::format("dossier: {} {}\n", prefix, terminal_safe_line(error.what()));
     }
-    if (!error.hint().empty()) std::cerr << fmt::format("{} {}\n", styled(tr("hint:"), "1;36", color), error.hint());
+    if (!error.hint().empty()) std::cerr << fmt::format("{} {}\n", styled(tr("hint:"), "1;36", color), terminal_safe_line(error.hint()));
 }
 
 void page(const std::string& text, bool terminal) {

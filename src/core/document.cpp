@@ -187,13 +187,31 @@ void check_one_line_yaml(std::string_view key, std::string_view yaml_value) {
                     fmt::format(fmt::runtime(tr("invalid value for \"{}\": a value must fit on one line")), key),
                     tr("use --string to store text with line breaks as a quoted string"));
     }
+    YAML::Node value;
     try {
         auto node = YAML::Load("value: " + std::string(yaml_value));
         if (!node.IsMap() || node.size() != 1) throw YAML::Exception(YAML::Mark::null_mark(), "");
+        value = node["value"];
     } catch (const YAML::Exception&) {
         throw Error(ErrorKind::invalid_input,
                     fmt::format(fmt::runtime(tr("invalid YAML value for \"{}\": {}")), key, yaml_value),
                     tr("quote the value, or use --string to store it as text"));
+    }
+
+    // YAML would silently drop a comment ("Port #3" keeps "Port"), an anchor or a tag, or read
+    // a lone | or > as an empty block: such a value is not stored as the user typed it.
+    auto trimmed = yaml_value.substr(0, yaml_value.find_last_not_of(" \t") + 1);
+    trimmed.remove_prefix(std::min(trimmed.find_first_not_of(" \t"), trimmed.size()));
+    bool plain_scalar = value.IsScalar() && value.Tag() == "?";
+    bool null_spelling = trimmed.empty() || trimmed == "~" || trimmed == "null" || trimmed == "Null" || trimmed == "NULL";
+    bool changed = (plain_scalar && value.Scalar() != trimmed) || (value.IsNull() && !null_spelling) ||
+                   find_comment(yaml_value, 0) != std::string_view::npos ||
+                   (!trimmed.empty() && std::string_view("&!|>").find(trimmed.front()) != std::string_view::npos);
+    if (changed) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("value for \"{}\" would not be stored as typed: {}")), key,
+                                yaml_value),
+                    tr("use --string to store it as text, or quote it"));
     }
 }
 

@@ -296,6 +296,23 @@ void check_quotes_closed(const std::string& yaml, int first_line, std::string_vi
     }
 }
 
+// Throws the error for a front matter that yaml-cpp reads as several YAML documents because a
+// line such as "--- # network" starts a new one; the keys after it would otherwise be lost.
+[[noreturn]] void throw_second_document(std::string_view yaml, int first_line, std::string_view file_text,
+                                        const std::string& path) {
+    int line = first_line;
+    for (std::size_t offset = 0; offset < yaml.size(); ++line) {
+        auto end = yaml.find('\n', offset);
+        auto content = yaml.substr(offset, end == std::string_view::npos ? std::string_view::npos : end - offset);
+        if (content.starts_with("---") || content.starts_with("...")) break;
+        if (end == std::string_view::npos) break;
+        offset = end + 1;
+    }
+    throw Error(ErrorKind::invalid_input, make_location(file_text, path, line, 0),
+                tr("front matter holds more than one YAML document: this line starts another one"),
+                tr("remove the line, or make it exactly \"---\" to close the front matter there"));
+}
+
 }  // namespace
 
 std::string line_at(std::string_view text, int line) {
@@ -359,7 +376,9 @@ Value parse_yaml_mapping(std::string_view yaml, int first_line, std::string_view
 
     YAML::Node root;
     try {
-        root = YAML::Load(lf_yaml);
+        auto documents = YAML::LoadAll(lf_yaml);
+        if (documents.size() > 1) throw_second_document(lf_yaml, first_line, file_text, display_path);
+        if (!documents.empty()) root = documents.front();
     } catch (const YAML::DeepRecursion& error) {
         throw Error(ErrorKind::invalid_input,
                     make_location(file_text, display_path, error.mark.line + first_line,

@@ -74,6 +74,62 @@ bool is_within(const fs::path& root, const fs::path& path) {
     return !relative.empty() && *relative.begin() != "..";
 }
 
+// Returns `path` with each component that does not exist as spelled replaced by the entry
+// of its folder with the same NFC form, so that a file named in NFD (as macOS writes names)
+// is found from an NFC reference.
+std::string match_normalisation_on_disk(const fs::path& client_dir, const std::string& path) {
+    fs::path resolved;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        std::string component = path.substr(start, end - start);
+        start = end + 1;
+
+        std::error_code error;
+        if (!fs::exists(client_dir / resolved / component, error) && fs::is_directory(client_dir / resolved, error)) {
+            for (const auto& entry : fs::directory_iterator(client_dir / resolved, error)) {
+                auto name = entry.path().filename().string();
+                if (find_invalid_utf8(name) == std::string::npos && to_nfc(name) == component) {
+                    component = name;
+                    break;
+                }
+            }
+        }
+        resolved /= component;
+    }
+    return resolved.generic_string();
+}
+
+// Rejects a path that goes through a symbolic link or into a nested repository (a submodule):
+// a write there would replace the link by a file, or commit another repository's content.
+void check_plain_path(const Reference& reference, const std::string& original) {
+    fs::path current = reference.client.directory;
+    std::size_t start = 0;
+    while (start <= reference.path.size()) {
+        auto end = reference.path.find('/', start);
+        bool last = end == std::string::npos;
+        current /= reference.path.substr(start, (last ? reference.path.size() : end) - start);
+        start = (last ? reference.path.size() : end) + 1;
+
+        std::error_code error;
+        if (fs::is_symlink(current, error)) {
+            throw Error(ErrorKind::usage,
+                        fmt::format(fmt::runtime(tr("{} goes through a symbolic link: {}")), original,
+                                    current.lexically_relative(reference.client.directory).generic_string()),
+                        tr("dossier reads and writes only files stored in the client repository itself; "
+                           "name the link's target instead"));
+        }
+        if (!last && fs::exists(current / ".git", error)) {
+            throw Error(ErrorKind::usage,
+                        fmt::format(fmt::runtime(tr("{} is inside another Git repository: {}")), original,
+                                    current.lexically_relative(reference.client.directory).generic_string()),
+                        tr("a submodule or nested repository is not part of the client; change it there with git"));
+        }
+        if (last) break;
+    }
+}
+
 }  // namespace
 
 std::string Reference::to_string() const {
@@ -147,6 +203,8 @@ Reference resolve_reference(const Workspace& workspace, const std::string& text,
         throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid document reference: {}")), text),
                     tr("a reference stays inside its client repository"));
     }
+    found->path = match_normalisation_on_disk(found->client.directory, found->path);
+    check_plain_path(*found, text);
     if (must_exist && !fs::is_regular_file(found->file())) {
         std::vector<std::string> candidates;
         for (const auto& path : list_documents(found->client)) candidates.push_back(path.substr(0, path.size() - 3));

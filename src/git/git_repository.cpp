@@ -283,7 +283,20 @@ IndexPtr load_index(git_repository* repo, const fs::path& workdir) {
 // Stages each path from the working tree, through the clean filters that .gitattributes
 // and core.autocrlf select, or removes it from the index when the file no longer exists.
 void stage_paths(git_index* index, const fs::path& workdir, const std::vector<ChangedPath>& paths) {
+    git_repository* repo = git_index_owner(index);
     for (const ChangedPath& changed : paths) {
+        // libgit2 runs only its built-in filters: a clean program from .gitattributes (git-crypt,
+        // git-lfs, a redaction filter) would be skipped and the raw file committed.
+        const char* filter = nullptr;
+        if (git_attr_get(&filter, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, changed.path.c_str(), "filter") == 0 &&
+            (GIT_ATTR_IS_TRUE(filter) || git_attr_value(filter) == GIT_ATTR_VALUE_STRING)) {
+            std::string name = git_attr_value(filter) == GIT_ATTR_VALUE_STRING ? filter : "";
+            throw Error(ErrorKind::invalid_input,
+                        describe(N_("a Git filter from .gitattributes applies to {}, and dossier cannot run it"),
+                                 changed.path + (name.empty() ? "" : " (filter=" + name + ")")),
+                        tr("the change is kept in the working tree: commit it with git, which runs the filter"));
+        }
+
         std::error_code error;
         bool present = fs::exists(fs::symlink_status(workdir / changed.path, error));
         int rc = present ? git_index_add_bypath(index, changed.path.c_str())

@@ -477,4 +477,12 @@ std::string render_for_terminal(std::string_view markdown, const TerminalStyle& 
     return renderer.render(document.get());
 }
 
+std::string terminal_safe_line(std::string_view text) {
+    std::string flat(text);
+    for (char& c : flat) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    return render::strip_terminal_controls(flat);
+}
+
 }  // namespace dossier

@@ -151,6 +151,21 @@ TEST_CASE_FIXTURE(ClientSandbox, "list prints type, reference, title and owner")
           "runbook  acme/runbooks/vpn-reset  Réinitialiser le VPN du siège  jdupont\n");
 }
 
+TEST_CASE_FIXTURE(ClientSandbox, "escape sequences in front matter never reach the terminal") {
+    commit_document("acme", "kb/evil.md",
+                    "---\ntype: kb\ntitle: \"\\e]0;PWNED\\a \\e[31mred\"\nowner: \"\\e[2J\"\n---\n# Evil\n");
+
+    auto list = dossier({"list", "--client", "acme"});
+    auto show = dossier({"show", "acme/kb/evil"});
+
+    CHECK(list.exit_status == 0);
+    CHECK(show.exit_status == 0);
+    CHECK(list.out.find('\x1b') == std::string::npos);
+    CHECK(list.out.find('\a') == std::string::npos);
+    CHECK(show.out.find('\x1b') == std::string::npos);
+    CHECK(list.out.find("acme/kb/evil  ]0;PWNED [31mred  [2J\n") != std::string::npos);
+}
+
 TEST_CASE_FIXTURE(ClientSandbox, "list filters by client and type") {
     REQUIRE(dossier({"client", "add", "Bêta"}).exit_status == 0);
     commit_document("beta", "runbooks/backup.md", "---\ntype: runbook\ntitle: Sauvegarde\n---\n");
@@ -315,6 +330,57 @@ TEST_CASE_FIXTURE(ClientSandbox, "set of an invalid YAML value names the value")
     CHECK(result.err ==
           "dossier: error: invalid YAML value for \"owner\": [unclosed\n"
           "hint: quote the value, or use --string to store it as text\n");
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "set rejects a value YAML would cut at #") {
+    auto head_before = head(acme());
+
+    auto result = dossier({"set", "acme/runbooks/vpn-reset", "title=Switch port 8 #uplink"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(result.err ==
+          "dossier: error: value for \"title\" would not be stored as typed: Switch port 8 #uplink\n"
+          "hint: use --string to store it as text, or quote it\n");
+    CHECK(read_file(acme() / "runbooks/vpn-reset.md") == vpn_reset_document);
+    CHECK(head(acme()) == head_before);
+
+    auto as_text = dossier({"set", "--string", "acme/runbooks/vpn-reset", "title=Switch port 8 #uplink"});
+    CHECK(as_text.exit_status == 0);
+    CHECK(read_file(acme() / "runbooks/vpn-reset.md").find("title: \"Switch port 8 #uplink\"\n") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "front matter with a second YAML document fails") {
+    commit_document("acme", "assets/fw02.md",
+                    "---\ntype: asset\ntitle: fw02\n--- # network\nip_address: 192.0.2.1\n---\nbody\n");
+
+    auto result = dossier({"show", "--json", "acme/assets/fw02"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(result.err.starts_with(client_dir("acme").string() + "/assets/fw02.md:4:1: error: front matter holds more "
+                                 "than one YAML document: this line starts another one\n"));
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "set refuses a file under a Git clean filter") {
+    commit_document("acme", ".gitattributes", "*.md filter=redact\n");
+    git_output(acme(), {"config", "filter.redact.clean", "sed s/SECRET/REDACTED/"});
+
+    auto result = dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(result.err.find("a Git filter from .gitattributes applies to runbooks/vpn-reset.md (filter=redact)") !=
+          std::string::npos);
+    CHECK(git_output(acme(), {"log", "-1", "--format=%s"}).find("set owner") == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "restore refuses to overwrite uncommitted edits") {
+    write_file(acme() / "runbooks/vpn-reset.md", vpn_reset_document + "Notes not yet committed.\n");
+
+    auto result = dossier({"restore", "acme/runbooks/vpn-reset", "--to", "HEAD"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(result.err.starts_with(
+        "dossier: error: acme/runbooks/vpn-reset has uncommitted changes: restoring it would lose them\n"));
+    CHECK(read_file(acme() / "runbooks/vpn-reset.md") == vpn_reset_document + "Notes not yet committed.\n");
 }
 
 TEST_CASE_FIXTURE(ClientSandbox, "set of the same value commits nothing") {

@@ -505,11 +505,16 @@ TEST_CASE("set keeps a trailing comment") {
     }
 }
 
-TEST_CASE("set value with its own comment") {
+TEST_CASE("set rejects what YAML would not store as typed") {
     auto document = Document::parse("---\ntitle: x\nstatus: draft\n---\n", "a.md");
-    document.set("status", "approved # since March");
-    CHECK(document.text() == "---\ntitle: x\nstatus: approved # since March\n---\n");
-    CHECK(document.field("status") == "approved");
+
+    for (const char* value : {"approved # since March", "Port #3 uplink", "&anchor", "!tag value", "|", ">", "#3"}) {
+        CAPTURE(value);
+        CHECK_THROWS_AS(document.set("status", value), dossier::Error);
+        CHECK(document.text() == "---\ntitle: x\nstatus: draft\n---\n");
+    }
+    document.set("status", "\"Port #3\"");
+    CHECK(document.field("status") == "Port #3");
 }
 
 TEST_CASE("set appends a missing key before the closing line") {

@@ -217,10 +217,25 @@ TEST_CASE_FIXTURE(ReferenceFixture, "symbolic link to another client is rejected
     CHECK(error_kind("acme/beta-link/client", root(), true) == ErrorKind::usage);
 }
 
-TEST_CASE_FIXTURE(ReferenceFixture, "symbolic link that stays inside the repository is accepted") {
+TEST_CASE_FIXTURE(ReferenceFixture, "symbolic link inside the repository is rejected") {
     fs::create_symlink("vpn-reset.md", acme() / "runbooks" / "vpn.md");
+    fs::create_directory_symlink("runbooks", acme() / "procedures");
 
-    CHECK(resolve("acme/runbooks/vpn").path == "runbooks/vpn.md");
+    CHECK(error_kind("acme/runbooks/vpn", root(), true) == ErrorKind::usage);
+    CHECK(error_kind("acme/procedures/vpn-reset", root(), true) == ErrorKind::usage);
+}
+
+TEST_CASE_FIXTURE(ReferenceFixture, "document inside a nested repository is rejected") {
+    write_file(acme() / "vendor" / ".git" / "HEAD", "ref: refs/heads/main\n");
+    write_file(acme() / "vendor" / "notes.md", "# Notes\n");
+
+    CHECK(error_kind("acme/vendor/notes", root(), true) == ErrorKind::usage);
+}
+
+TEST_CASE_FIXTURE(ReferenceFixture, "NFC reference finds a file named in NFD") {
+    write_file(acme() / "kb" / "cafe\xcc\x81.md", "# Café\n");
+
+    CHECK(resolve("acme/kb/caf\xc3\xa9").path == "kb/cafe\xcc\x81.md");
 }
 
 // --- inside a client folder ------------------------------------------------------------
