@@ -21,14 +21,14 @@ void run_version(Context& context, bool verbose) {
     text += fmt::format("libgit2 {}.{}.{}\n", major, minor, revision);
     text += fmt::format("cmark-gfm {}\n", cmark_version_string());
     text += fmt::format("fmt {}\n", FMT_VERSION);
-    text += fmt::format("{}: {}\n", tr("language"), current_language());
+    text += fmt::format("{} {}\n", tr("language:"), current_language());
     std::string workspace = "-";
     try {
         workspace = context.workspace().root().string();
     } catch (const Error&) {
         // Outside a workspace the report is still useful, with "-" as the workspace.
     }
-    text += fmt::format("{}: {}\n", tr("workspace"), workspace);
+    text += fmt::format("{} {}\n", tr("workspace:"), workspace);
     print_data(text);
 }
 

@@ -22,9 +22,12 @@ std::optional<fs::path> environment_path(const char* name) {
     return fs::path(value);
 }
 
+// Returns true when colour is turned off by NO_COLOR, or by TERM=dumb as terminals without
+// escape sequences announce themselves.
 bool no_color() {
     const char* value = std::getenv("NO_COLOR");
-    return value != nullptr && *value != '\0';
+    const char* term = std::getenv("TERM");
+    return (value != nullptr && *value != '\0') || (term != nullptr && std::string_view(term) == "dumb");
 }
 
 }  // namespace

@@ -25,7 +25,14 @@ namespace {
 std::chrono::milliseconds lock_timeout() {
     const char* value = std::getenv("DOSSIER_LOCK_TIMEOUT");
     if (value == nullptr || *value == '\0') return std::chrono::seconds(10);
-    return std::chrono::milliseconds(static_cast<long>(std::strtod(value, nullptr) * 1000));
+
+    char* end = nullptr;
+    double seconds = std::strtod(value, &end);
+    if (end == value || *end != '\0' || !(seconds >= 0) || seconds > 86400) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid DOSSIER_LOCK_TIMEOUT: {}")), value),
+                    tr("give a number of seconds between 0 and 86400, such as 30"));
+    }
+    return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
 }
 
 std::string read_holder(int fd) {

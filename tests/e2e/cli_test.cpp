@@ -445,6 +445,17 @@ TEST_CASE_FIXTURE(Sandbox, "LANGUAGE=fr gives French messages") {
     CHECK(result.err.find("aucun espace de travail dossier trouvé dans " + root().string()) != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(ClientSandbox, "invalid DOSSIER_LOCK_TIMEOUT is a usage error") {
+    environment["DOSSIER_LOCK_TIMEOUT"] = "abc";
+
+    auto result = dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"});
+
+    CHECK(result.exit_status == 2);
+    CHECK(result.err ==
+          "dossier: error: invalid DOSSIER_LOCK_TIMEOUT: abc\n"
+          "hint: give a number of seconds between 0 and 86400, such as 30\n");
+}
+
 TEST_CASE_FIXTURE(Sandbox, "--lang en wins over a French locale") {
     environment["LANGUAGE"] = "fr";
 
