@@ -23,8 +23,8 @@ std::string terminal_safe_line(std::string_view text);
 
 // Returns the anchor slug of a heading, as links to `#anchor` use it: lowercase, letters
 // with accents kept, spaces to hyphens, punctuation dropped ("Paramètres réseau" gives
-// "paramètres-réseau"). Shared by the renderer and the link checker. The result is in NFC, so
-// callers normalise link fragments to NFC before comparing them with it.
+// "paramètres-réseau"). Link checks and tables of contents compare `#anchor` fragments with
+// it. The result is in NFC, so callers normalise link fragments to NFC before comparing.
 std::string heading_anchor(std::string_view heading_text);
 
 }  // namespace dossier
