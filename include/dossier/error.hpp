@@ -18,7 +18,7 @@ enum class ExitCode : int {
     interrupted = 130,
 };
 
-// What kind of failure an Error is; every kind but `usage` exits with ExitCode::failure.
+// The kind of failure of an Error. Every kind but `usage` exits with ExitCode::failure.
 enum class ErrorKind {
     usage,
     invalid_input,

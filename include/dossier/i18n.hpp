@@ -12,7 +12,7 @@ const char* tr(const char* msgid);
 const char* trn(const char* singular, const char* plural, unsigned long count);
 
 // Selects the language: "fr", "en", or empty for the locale's (LANGUAGE, LC_ALL,
-// LC_MESSAGES, LANG). `locale_dir` holds <lang>/LC_MESSAGES/dossier.mo.
+// LC_MESSAGES, LANG). `locale_dir` contains <lang>/LC_MESSAGES/dossier.mo.
 void set_up_translations(const std::string& language, const std::string& locale_dir);
 
 // Returns "fr" or "en": the language that messages are shown in.

@@ -24,7 +24,7 @@ struct Technician {
     std::string email;
 };
 
-// Where commands look for the workspace, in order: an explicit folder (-C), the current
+// The places where commands look for the workspace, in order: an explicit folder (-C), the current
 // folder and its parents, then the folder named by DOSSIER_WORKSPACE.
 struct WorkspaceSearch {
     std::optional<std::filesystem::path> explicit_dir;
@@ -47,7 +47,7 @@ public:
 
     // Creates a workspace at `root` (dossier.yaml, types/, team/team.yaml, clients/,
     // .gitignore) as a Git repository with a first commit by `author`. Changes nothing and
-    // returns already_exists when `root` already holds dossier.yaml.
+    // returns already_exists when `root` already contains dossier.yaml.
     static InitOutcome init(const std::filesystem::path& root, const std::string& language,
                             const git::Signature& author);
 

@@ -133,8 +133,8 @@ void check_plain_path(const Reference& reference, const std::string& original) {
 }  // namespace
 
 std::string Reference::to_string() const {
-    std::string shown = path.ends_with(".md") ? path.substr(0, path.size() - 3) : path;
-    return client.slug + "/" + shown;
+    std::string without_extension = path.ends_with(".md") ? path.substr(0, path.size() - 3) : path;
+    return client.slug + "/" + without_extension;
 }
 
 std::vector<std::string> list_documents(const Client& client) {
@@ -208,8 +208,8 @@ Reference resolve_reference(const Workspace& workspace, const std::string& text,
     if (must_exist && !fs::is_regular_file(found->file())) {
         std::vector<std::string> candidates;
         for (const auto& path : list_documents(found->client)) candidates.push_back(path.substr(0, path.size() - 3));
-        auto wanted = found->path.substr(0, found->path.size() - 3);
-        auto matches = closest_matches(wanted, candidates);
+        auto requested = found->path.substr(0, found->path.size() - 3);
+        auto matches = closest_matches(requested, candidates);
         auto colliding = find_colliding_path(found->client, found->path);
         if (!colliding.empty()) {
             auto twin = colliding.substr(0, colliding.size() - 3);
