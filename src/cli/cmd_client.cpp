@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -18,6 +20,12 @@ struct ClientOptions {
 
 void run_client_add(Context& context, const ClientOptions& options) {
     const auto& workspace = context.workspace();
+    bool has_control = std::any_of(options.name.begin(), options.name.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+    if (has_control || options.name.find_first_not_of(" ") == std::string::npos) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid client name: \"{}\"")), options.name),
+                    tr("give the name on one line, without control characters"));
+    }
     auto slug = client_slug(options.name, options.slug);
     if (std::filesystem::exists(workspace.clients_dir() / slug)) {
         throw Error(ErrorKind::already_exists, fmt::format(fmt::runtime(tr("client already exists: {}")), slug),

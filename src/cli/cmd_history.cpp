@@ -180,7 +180,9 @@ void add_log_command(CLI::App& app, Context& context) {
     auto* command = app.add_subcommand("log", tr("Show the history of a document, a client or every client"));
     command->add_option("REF", options->reference, tr("Only the commits that changed this document"));
     command->add_option("--client", options->client, tr("Only the commits of this client (its slug)"));
-    command->add_option("-n,--limit", options->limit, tr("Show at most N commits (0: all)"))->option_text("N");
+    command->add_option("-n,--limit", options->limit, tr("Show at most N commits (0: all)"))
+        ->option_text("N")
+        ->check(CLI::NonNegativeNumber);
     command->add_flag("--json", options->json, tr("Print a JSON array (see docs/en/json-output.md)"));
     command->callback([&context, options] { run_log(context, *options); });
 }

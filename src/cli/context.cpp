@@ -10,6 +10,7 @@
 
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/yaml_value.hpp"
 
 namespace fs = std::filesystem;
 
@@ -72,7 +73,13 @@ git::Signature Context::author(const git::Repository* repository) {
 }
 
 std::string Context::today() const {
-    if (const char* fixed = std::getenv("DOSSIER_TODAY"); fixed != nullptr && *fixed != '\0') return fixed;
+    if (const char* fixed = std::getenv("DOSSIER_TODAY"); fixed != nullptr && *fixed != '\0') {
+        if (!is_calendar_date(fixed)) {
+            throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid DOSSIER_TODAY: {}")), fixed),
+                        tr("give a calendar date as YYYY-MM-DD, or unset DOSSIER_TODAY"));
+        }
+        return fixed;
+    }
     std::time_t now = std::time(nullptr);
     std::tm local{};
     localtime_r(&now, &local);

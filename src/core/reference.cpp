@@ -147,7 +147,8 @@ std::vector<std::string> list_documents(const Client& client) {
             if (it->is_directory()) it.disable_recursion_pending();
             continue;
         }
-        if (it->is_regular_file() && name.ends_with(".md")) {
+        // A symbolic link is not a document of the client: it may point outside the repository.
+        if (!it->is_symlink() && it->is_regular_file() && name.ends_with(".md")) {
             paths.push_back(it->path().lexically_relative(client.directory).generic_string());
         }
     }

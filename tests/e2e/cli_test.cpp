@@ -456,6 +456,29 @@ TEST_CASE_FIXTURE(ClientSandbox, "invalid DOSSIER_LOCK_TIMEOUT is a usage error"
           "hint: give a number of seconds between 0 and 86400, such as 30\n");
 }
 
+TEST_CASE_FIXTURE(ClientSandbox, "options and settings that cannot work are usage errors") {
+    CHECK(dossier({"client", "add", "Acme\nSARL"}).exit_status == 2);
+    CHECK(dossier({"show", "--raw", "--json", "acme/runbooks/vpn-reset"}).exit_status == 2);
+    CHECK(dossier({"log", "-n", "-1"}).exit_status == 2);
+
+    environment["DOSSIER_TODAY"] = "2024-02-30";
+    auto today = dossier({"client", "add", "Beta"});
+    CHECK(today.exit_status == 2);
+    CHECK(today.err.starts_with("dossier: error: invalid DOSSIER_TODAY: 2024-02-30\n"));
+    CHECK_FALSE(fs::exists(client_dir("beta")));
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "list skips symbolic links") {
+    write_file(root() / "outside.md", "---\ntype: note\ntitle: Outside\n---\n");
+    fs::create_symlink(root() / "outside.md", acme() / "runbooks" / "outside.md");
+
+    auto result = dossier({"list", "--client", "acme"});
+
+    CHECK(result.exit_status == 0);
+    CHECK(result.out.find("Outside") == std::string::npos);
+    CHECK(result.out.find("acme/runbooks/outside") == std::string::npos);
+}
+
 TEST_CASE_FIXTURE(Sandbox, "--lang en wins over a French locale") {
     environment["LANGUAGE"] = "fr";
 
