@@ -76,6 +76,29 @@ std::optional<Fence> fence_of(std::string_view line) {
     return fence;
 }
 
+// Returns `line` with the target of a link reference definition ("[name]: path.md") replaced
+// through `edit`, the line unchanged when `edit` keeps it, or nullopt when `line` is no definition.
+std::optional<std::string> rewrite_definition(std::string_view line,
+                                              const std::function<std::string(std::string_view)>& edit) {
+    auto start = line.find_first_not_of(' ');
+    if (start == std::string_view::npos || start > 3 || line[start] != '[') return std::nullopt;
+    auto label_end = line.find("]:", start);
+    if (label_end == std::string_view::npos || line.substr(start, label_end - start).find(']') != std::string_view::npos) {
+        return std::nullopt;
+    }
+
+    auto target_start = line.find_first_not_of(" \t", label_end + 2);
+    if (target_start == std::string_view::npos) return std::nullopt;
+    bool angle = line[target_start] == '<';
+    auto target_end = angle ? line.find('>', target_start) : line.find_first_of(" \t\r\n", target_start);
+    if (target_end == std::string_view::npos) target_end = line.size();
+    auto inner_start = target_start + (angle ? 1 : 0);
+
+    std::string replacement = edit(line.substr(inner_start, target_end - inner_start));
+    if (replacement.empty()) return std::string(line);
+    return std::string(line.substr(0, inner_start)) + replacement + std::string(line.substr(target_end));
+}
+
 // Calls `edit` on each inline link target outside code, and returns the text with the
 // targets it replaced. `edit` returns an empty string to keep a target.
 std::string transform_targets(std::string_view text, const std::function<std::string(std::string_view)>& edit) {
@@ -104,6 +127,11 @@ std::string transform_targets(std::string_view text, const std::function<std::st
             continue;
         }
 
+        if (auto rewritten = rewrite_definition(line, edit)) {
+            out += *rewritten;
+            continue;
+        }
+
         bool in_code = false;
         for (std::size_t i = 0; i < line.size(); ++i) {
             char c = line[i];
@@ -118,12 +146,14 @@ std::string transform_targets(std::string_view text, const std::function<std::st
                 continue;
             }
             std::string_view inside = line.substr(i + 2, close - i - 2);
-            auto space = inside.find(' ');  // a link title follows the target after a space
-            std::string_view target = inside.substr(0, space);
-            std::string_view title = space == std::string_view::npos ? std::string_view() : inside.substr(space);
-            std::string replacement = edit(target);
+            bool angle = inside.starts_with('<') && inside.find('>') != std::string_view::npos;
+            // A link title follows the target after a space; <...> encloses a target with spaces.
+            auto target_end = angle ? inside.find('>') + 1 : inside.find(' ');
+            std::string_view target = inside.substr(0, target_end);
+            std::string_view title = target_end >= inside.size() ? std::string_view() : inside.substr(target_end);
+            std::string replacement = edit(angle ? target.substr(1, target.size() - 2) : target);
             out += "](";
-            out += replacement.empty() ? std::string(target) : replacement;
+            out += replacement.empty() ? std::string(target) : angle ? "<" + replacement + ">" : replacement;
             out += title;
             out += ')';
             i = close;

@@ -192,3 +192,22 @@ TEST_CASE("rebase_relative_links leaves URLs, anchors and code alone") {
 }
 
 }  // namespace
+
+// --- angle brackets and reference definitions ------------------------------------------
+
+TEST_CASE("rewrite_links_to keeps angle brackets around a target") {
+    CHECK(rewrite_links_to("See [the FW](<fw.md> \"title\").\n", "rb.md", "fw.md", "assets/fw.md") ==
+          "See [the FW](<assets/fw.md> \"title\").\n");
+}
+
+TEST_CASE("rewrite_links_to changes reference definitions") {
+    CHECK(rewrite_links_to("See [ref][r].\n\n[r]: fw.md \"The firewall\"\n", "rb.md", "fw.md", "assets/fw.md") ==
+          "See [ref][r].\n\n[r]: assets/fw.md \"The firewall\"\n");
+    CHECK(rewrite_links_to("  [r]: <fw.md>\n", "rb.md", "fw.md", "assets/fw.md") == "  [r]: <assets/fw.md>\n");
+    CHECK(rewrite_links_to("[r]: other.md\n", "rb.md", "fw.md", "assets/fw.md") == "[r]: other.md\n");
+}
+
+TEST_CASE("rebase_relative_links rebases definitions and angle targets") {
+    CHECK(rebase_relative_links("[a](<fw.md>)\n[r]: fw.md\n", "rb.md", "runbooks/rb.md") ==
+          "[a](<../fw.md>)\n[r]: ../fw.md\n");
+}
