@@ -9,26 +9,17 @@
 
 #include "dossier/change.hpp"
 #include "dossier/error.hpp"
-
-namespace {
+#include "temporary_folder.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-struct LockFolder {
-    fs::path path = fs::temp_directory_path() / ("dossier-lock-" + std::to_string(::getpid()));
-    LockFolder() { fs::create_directories(path); }
-    ~LockFolder() { fs::remove_all(path); }
-};
-
-}  // namespace
-
 TEST_CASE("write lock held elsewhere times out as a conflict") {
-    LockFolder folder;
-    dossier::WriteLock holder(folder.path, 1s);
+    dossier::test::TemporaryFolder folder("lock-test");
+    dossier::WriteLock holder(folder.path(), 1s);
 
     try {
-        dossier::WriteLock waiter(folder.path, 100ms);
+        dossier::WriteLock waiter(folder.path(), 100ms);
         FAIL("the second lock was granted while the first was held");
     } catch (const dossier::Error& error) {
         CHECK(error.kind() == dossier::ErrorKind::conflict);
@@ -38,9 +29,9 @@ TEST_CASE("write lock held elsewhere times out as a conflict") {
 }
 
 TEST_CASE("write lock is free again once released") {
-    LockFolder folder;
-    { dossier::WriteLock first(folder.path, 1s); }
+    dossier::test::TemporaryFolder folder("lock-test");
+    { dossier::WriteLock first(folder.path(), 1s); }
 
-    CHECK_NOTHROW(dossier::WriteLock(folder.path, 100ms));
-    CHECK(fs::exists(folder.path / "dossier.lock"));
+    CHECK_NOTHROW(dossier::WriteLock(folder.path(), 100ms));
+    CHECK(fs::exists(folder.path() / "dossier.lock"));
 }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "temporary_folder.hpp"
 #include "dossier/document.hpp"
 #include "dossier/error.hpp"
 
@@ -239,25 +240,7 @@ const EdgeCase edge_cases[] = {
      }},
 };
 
-// A temporary folder removed with its content when the owner goes out of scope.
-class TemporaryFolder {
-public:
-    TemporaryFolder() {
-        std::string pattern = (fs::temp_directory_path() / "dossier-corpus-XXXXXX").string();
-        REQUIRE_MESSAGE(mkdtemp(pattern.data()) != nullptr, "cannot create a temporary folder");
-        path_ = pattern;
-    }
-    TemporaryFolder(const TemporaryFolder&) = delete;
-    TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-    ~TemporaryFolder() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TemporaryFolder = dossier::test::TemporaryFolder;
 
 }  // namespace
 
@@ -333,7 +316,7 @@ TEST_CASE("corpus large PowerShell docs read or fail located" * doctest::skip(fa
     auto archive = corpora_dir / "large-windows-powershell-docs.tar.zst";
     REQUIRE_MESSAGE(fs::is_regular_file(archive), "the large corpus is missing: expected " << archive.string());
 
-    TemporaryFolder folder;
+    TemporaryFolder folder("corpus");
     auto command = "tar --zstd -xf '" + archive.string() + "' -C '" + folder.path().string() + "'";
     REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "unpacking failed (are tar and zstd installed?): " << command);
 

@@ -4,15 +4,14 @@
 #include <doctest/doctest.h>
 #include <git2.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 
 #include "dossier/error.hpp"
+#include "temporary_folder.hpp"
 
 namespace {
 
@@ -25,28 +24,7 @@ using dossier::git::Signature;
 
 const Signature author{"Alice Martin", "alice@example.com"};
 
-// A fresh folder under the system's temporary folder, removed with its contents.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        path_ = fs::temp_directory_path() /
-                ("dossier-git-test-" + std::to_string(random()) + "-" + std::to_string(counter++));
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code error;
-        fs::remove_all(path_, error);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using dossier::test::TemporaryFolder;
 
 // Initialises libgit2 and points its global and system configuration at an empty folder,
 // so that the tester's ~/.gitconfig changes nothing.
@@ -71,8 +49,8 @@ public:
 
 protected:
     dossier::git::Library library_;
-    TempDir config_home_;
-    TempDir sandbox_;
+    TemporaryFolder config_home_;
+    TemporaryFolder sandbox_;
 
     fs::path dir() const { return sandbox_.path() / "client"; }
 };

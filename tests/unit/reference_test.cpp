@@ -4,13 +4,12 @@
 #include <doctest/doctest.h>
 #include <git2.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "dossier/error.hpp"
+#include "temporary_folder.hpp"
 
 namespace {
 
@@ -23,29 +22,7 @@ using dossier::Reference;
 using dossier::resolve_reference;
 using dossier::Workspace;
 
-// A fresh folder under the system's temporary folder, removed with its contents.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        path_ = fs::temp_directory_path() /
-                ("dossier-reference-test-" + std::to_string(random()) + "-" + std::to_string(counter++));
-        fs::create_directories(path_);
-        path_ = fs::canonical(path_);
-    }
-    ~TempDir() {
-        std::error_code error;
-        fs::remove_all(path_, error);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using dossier::test::TemporaryFolder;
 
 void write_file(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());
@@ -69,7 +46,7 @@ public:
 
 protected:
     dossier::git::Library library_;
-    TempDir sandbox_;
+    TemporaryFolder sandbox_;
     std::optional<Workspace> workspace_;
 
     fs::path root() const { return sandbox_.path() / "msp"; }

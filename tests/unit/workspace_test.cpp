@@ -4,16 +4,15 @@
 #include <doctest/doctest.h>
 #include <git2.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <random>
 #include <sstream>
 #include <string>
 
 #include "dossier/error.hpp"
+#include "temporary_folder.hpp"
 
 namespace {
 
@@ -32,29 +31,7 @@ using dossier::git::Signature;
 
 const Signature author{"Alice Martin", "alice@example.com"};
 
-// A fresh folder under the system's temporary folder, removed with its contents.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        path_ = fs::temp_directory_path() /
-                ("dossier-workspace-test-" + std::to_string(random()) + "-" + std::to_string(counter++));
-        fs::create_directories(path_);
-        path_ = fs::canonical(path_);
-    }
-    ~TempDir() {
-        std::error_code error;
-        fs::remove_all(path_, error);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using dossier::test::TemporaryFolder;
 
 // Sets an environment variable for the life of the object, then restores its old value.
 class ScopedEnvironment {
@@ -117,8 +94,8 @@ public:
 
 protected:
     dossier::git::Library library_;
-    TempDir config_home_;
-    TempDir sandbox_;
+    TemporaryFolder config_home_;
+    TemporaryFolder sandbox_;
     ScopedEnvironment author_name_{"GIT_AUTHOR_NAME", nullptr};
     ScopedEnvironment author_email_{"GIT_AUTHOR_EMAIL", nullptr};
 
