@@ -37,11 +37,12 @@ public:
     // key order, quoting, BOM and line endings stay. A value spread over several lines (a
     // block list, a literal block) becomes the one new line. A comment on the key's line is
     // kept, but comments inside the old value go with it. A missing key is added at the end of
-    // the front matter; a document without front matter gets a block. Throws
-    // Error(invalid_input) when the value is not one line of valid YAML, or when the result
-    // would not read back with every other key unchanged; the document is then left as it
-    // was. A key inside a top-level flow mapping ({title: x, owner: y}) or written as
-    // "? key" cannot be edited this way and throws.
+    // the front matter, and a document without front matter gets a block.
+    // Throws Error(invalid_input), leaving the document as it was, when the value is not one
+    // line of valid YAML, or YAML would not store it as typed (a comment, an anchor, a tag, a
+    // lone | or >), or the result would not read back with every other key unchanged. A key
+    // inside a top-level flow mapping ({title: x, owner: y}) or written as "? key" cannot be
+    // edited this way and throws.
     void set(std::string_view key, std::string_view yaml_value);
 
     // Removes the top-level `key` and its lines. Returns false when it was absent.

@@ -80,9 +80,10 @@ public:
 
     // Stages `paths` from the working tree (or removes deleted ones), writes a commit
     // with `message` by `author`, and moves HEAD's branch (or a detached HEAD) from
-    // `expected_head` to it; nullopt expects an unborn branch. When HEAD no longer
-    // points at `expected_head`, throws Error(conflict) and leaves index and working
-    // tree as they were. A held index.lock gives Error(conflict) naming the lock file.
+    // `expected_head` to it. An `expected_head` of nullopt expects an unborn branch. When
+    // HEAD no longer points at `expected_head`, throws Error(conflict) and leaves index and
+    // working tree as they were. A path under a `.gitattributes` filter, which libgit2
+    // cannot run, gives Error(invalid_input). A held index.lock gives Error(conflict) naming the lock file.
     // The commit contains only `paths` on top of `expected_head`'s tree, like
     // `git commit --only`: other changes staged in the index stay staged and uncommitted.
     // Returns the new commit's id; when nothing changed, returns nullopt and commits nothing.

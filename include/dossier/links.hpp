@@ -18,9 +18,9 @@ std::string rewrite_links_to(std::string_view text, const std::string& document_
 // `new_path` changed so that they still point at the same files.
 std::string rebase_relative_links(std::string_view text, const std::string& old_path, const std::string& new_path);
 
-// Returns the document `bytes` with each `related:` entry that names `old_path` naming
-// `new_path` instead, in the entry's own spelling (with or without ".md", with or without the
-// client slug), or nullopt when no entry names it or the document cannot be read. Paths are
+// Returns the document `bytes` with each `related:` entry that names `old_path` changed to
+// name `new_path`, in the entry's own spelling: with or without ".md" and the client slug.
+// Returns nullopt when no entry names it or the document cannot be read. Paths are
 // client-relative and end in ".md". The list is rewritten as one flow sequence line.
 std::optional<std::string> rewrite_related(std::string_view bytes, const std::string& display_path,
                                            const std::string& client_slug, const std::string& old_path,

@@ -22,7 +22,7 @@ struct DecodedText {
 // invalid byte; LF, CRLF and a lone CR each end a line.
 DecodedText decode_text(std::string_view bytes, const std::string& display_path);
 
-// Encodes `utf8` back to the BOM it was read with (UTF-16 when the BOM says so).
+// Encodes `utf8` back with the BOM it was read with, as UTF-16 for a UTF-16 BOM.
 std::string encode_text(std::string_view utf8, Bom bom);
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos when valid.

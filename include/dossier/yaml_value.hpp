@@ -9,8 +9,8 @@
 
 namespace dossier {
 
-// How a scalar reads. Plain scalars are resolved by the YAML 1.2 core schema ("yes", "no",
-// "on", "off" stay strings); a plain YYYY-MM-DD is a date; quoted scalars are strings.
+// The type a scalar reads as. Plain scalars follow the YAML 1.2 core schema, so "yes", "no",
+// "on" and "off" stay strings. A plain YYYY-MM-DD is a date, and quoted scalars are strings.
 enum class ScalarType { null, boolean, integer, floating, string, date, timestamp };
 
 class Value {

@@ -161,9 +161,9 @@ void run_restore(Context& context, const RestoreOptions& options) {
     }
 
     auto author = context.author(&repository);
-    auto shown = reference.path.substr(0, reference.path.size() - 3);
+    auto path_without_extension = reference.path.substr(0, reference.path.size() - 3);
     change.write(reference.path, *bytes);
-    auto restored = change.commit(fmt::format("restore {} from {}", shown, commit.substr(0, 8)), author);
+    auto restored = change.commit(fmt::format("restore {} from {}", path_without_extension, commit.substr(0, 8)), author);
     if (!restored) {
         print_notice(fmt::format(fmt::runtime(tr("{} is already as in {}: nothing changed")), reference.to_string(),
                                  options.revision));

@@ -42,13 +42,13 @@ std::string read_version(const Reference& reference, const std::string& revision
 std::string render_header(const Document& document, bool color) {
     std::string header;
     for (const auto& [key, value] : document.front_matter().entries()) {
-        std::string shown = value.is_scalar() ? value.text() : value.to_json().dump();
+        std::string value_text = value.is_scalar() ? value.text() : value.to_json().dump();
         if (value.is_sequence()) {
             std::vector<std::string> items;
             for (const auto& item : value.items()) items.push_back(item.is_scalar() ? item.text() : item.to_json().dump());
-            shown = fmt::format("{}", fmt::join(items, ", "));
+            value_text = fmt::format("{}", fmt::join(items, ", "));
         }
-        header += fmt::format("{}: {}\n", styled(terminal_safe_line(key), "2", color), terminal_safe_line(shown));
+        header += fmt::format("{}: {}\n", styled(terminal_safe_line(key), "2", color), terminal_safe_line(value_text));
     }
     return header.empty() ? header : header + "\n";
 }

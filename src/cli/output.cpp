@@ -35,10 +35,10 @@ void print_error(const Error& error, bool color) {
         std::cerr << fmt::format("{}:{}:{}: {} {}\n", terminal_safe_line(location->path.string()), location->line,
                                  column, prefix, terminal_safe_line(error.what()));
         if (!location->line_text.empty()) {
-            std::string shown = terminal_safe_line(location->line_text.size() > 200
+            std::string source_line = terminal_safe_line(location->line_text.size() > 200
                                                        ? location->line_text.substr(0, 200) + "…"
                                                        : location->line_text);
-            std::cerr << "  " << shown << '\n';
+            std::cerr << "  " << source_line << '\n';
             if (location->column > 0 && location->column <= 200) {
                 std::cerr << "  " << std::string(static_cast<std::size_t>(column - 1), ' ')
                           << styled("^", "1;32", color) << '\n';

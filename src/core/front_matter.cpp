@@ -296,8 +296,8 @@ void check_quotes_closed(const std::string& yaml, int first_line, std::string_vi
     }
 }
 
-// Throws the error for a front matter that yaml-cpp reads as several YAML documents because a
-// line such as "--- # network" starts a new one; the keys after it would otherwise be lost.
+// Throws the error for front matter that yaml-cpp reads as several YAML documents, because a
+// line such as "--- # network" starts a new one. Without it, the keys after that line are lost.
 [[noreturn]] void throw_second_document(std::string_view yaml, int first_line, std::string_view file_text,
                                         const std::string& path) {
     int line = first_line;

@@ -152,8 +152,13 @@ std::string transform_targets(std::string_view text, const std::function<std::st
             std::string_view target = inside.substr(0, target_end);
             std::string_view title = target_end >= inside.size() ? std::string_view() : inside.substr(target_end);
             std::string replacement = edit(angle ? target.substr(1, target.size() - 2) : target);
+            if (replacement.empty()) {
+                replacement = target;
+            } else if (angle) {
+                replacement = "<" + replacement + ">";
+            }
             out += "](";
-            out += replacement.empty() ? std::string(target) : angle ? "<" + replacement + ">" : replacement;
+            out += replacement;
             out += title;
             out += ')';
             i = close;

@@ -357,9 +357,9 @@ TEST_CASE_FIXTURE(Sandbox, "command-line errors exit with status 2") {
         {"client"}, {"client", "add"}, {"restore", "acme/x"}, {"--lang"},
     };
     for (const auto& arguments : cases) {
-        std::string shown;
-        for (const auto& argument : arguments) shown += argument + " ";
-        CAPTURE(shown);
+        std::string command_line;
+        for (const auto& argument : arguments) command_line += argument + " ";
+        CAPTURE(command_line);
         auto result = dossier(arguments);
 
         CHECK(result.exit_status == 2);

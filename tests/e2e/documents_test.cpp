@@ -253,8 +253,8 @@ TEST_CASE_FIXTURE(ClientSandbox, "set reads values as YAML types") {
                            "version=1.10", "answer=yes", "tags=[vpn, siège]", "nothing="});
 
     REQUIRE(result.exit_status == 0);
-    auto shown = json::parse(dossier({"show", "--json", "acme/contacts/jeanne-dupont"}).out);
-    auto front_matter = shown["front_matter"];
+    auto document = json::parse(dossier({"show", "--json", "acme/contacts/jeanne-dupont"}).out);
+    auto front_matter = document["front_matter"];
     CHECK(front_matter["port"] == 443);
     CHECK(front_matter["enabled"] == true);
     CHECK(front_matter["reviewed"] == "2026-03-01");
