@@ -1,0 +1,37 @@
+// Documents made from a type's template, and YAML for values given on the command line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "dossier/type_catalog.hpp"
+
+namespace dossier {
+
+// The values of a template's placeholders ({{title}}, {{today}}…).
+struct TemplateValues {
+    std::string title;
+    std::string today;  // YYYY-MM-DD
+    std::string owner;  // a technician id; may be empty
+    std::string owner_name;
+    std::string client;  // the client's name
+    std::string client_slug;
+};
+
+// Returns the text of a new document made from `source`. Top-level front-matter values that
+// contain placeholders are rewritten through Document::set, written plain when YAML reads the
+// result as the type the schema expects and quoted otherwise; the body gets the values as they
+// are. Throws Error(invalid_input) located in the template for an unknown placeholder, a
+// placeholder inside a nested front-matter value, or a template whose front matter is invalid.
+std::string render_template(const TemplateSource& source, const TemplateValues& values, const DocumentType& type);
+
+// Returns a template for a type that has none: type, title, owner, created, every required
+// field without a value, and a heading.
+TemplateSource generated_template(const DocumentType& type);
+
+// Returns one line of YAML for `text` given as the value of `field`: quoted or plain text when
+// the schema says the field holds a string (a date stays plain for a date field), and `text`
+// as written, read as YAML types it, for other fields or when `type` is null.
+std::string yaml_for_field(const DocumentType* type, std::string_view field, std::string_view text);
+
+}  // namespace dossier
