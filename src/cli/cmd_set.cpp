@@ -8,8 +8,10 @@
 #include "dossier/atomic_file.hpp"
 #include "dossier/change.hpp"
 #include "dossier/document.hpp"
+#include "dossier/document_template.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "assignment.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
@@ -22,17 +24,26 @@ struct SetOptions {
     bool as_string = false;
 };
 
-std::pair<std::string, std::string> split_assignment(const std::string& assignment) {
-    auto equals = assignment.find('=');
-    // A key with spaces around it ("owner =x") would add a second, quoted key next to the real one.
-    bool key_has_edge_space = equals != std::string::npos && equals > 0 &&
-                              (std::isspace(static_cast<unsigned char>(assignment.front())) != 0 ||
-                               std::isspace(static_cast<unsigned char>(assignment[equals - 1])) != 0);
-    if (equals == std::string::npos || equals == 0 || key_has_edge_space) {
-        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid assignment: {}")), assignment),
-                    tr("write KEY=VALUE, such as owner=jdupont"));
+std::vector<std::string> violation_messages(const DocumentType& type, const Document& document) {
+    std::vector<std::string> messages;
+    for (const auto& violation : type.validate(document.front_matter())) messages.push_back(violation.message);
+    return messages;
+}
+
+void refuse_new_violations(const DocumentType& type, const Document& document, const std::vector<std::string>& before) {
+    std::vector<std::string> added;
+    for (const auto& violation : type.validate(document.front_matter())) {
+        if (std::find(before.begin(), before.end(), violation.message) == before.end()) {
+            added.push_back(fmt::format(fmt::runtime(tr("line {}: {}")), violation.line, violation.message));
+        }
     }
-    return {assignment.substr(0, equals), assignment.substr(equals + 1)};
+    if (added.empty()) return;
+    throw Error(ErrorKind::invalid_input,
+                fmt::format("{}:\n  {}", fmt::format(fmt::runtime(tr("the change would make the document invalid for "
+                                                                      "its type {}")),
+                                                     type.name()),
+                            fmt::join(added, "\n  ")),
+                fmt::format(fmt::runtime(tr("nothing was written; dossier type show {} describes the fields")), type.name()));
 }
 
 void run_set(Context& context, const SetOptions& options) {
@@ -44,6 +55,8 @@ void run_set(Context& context, const SetOptions& options) {
     auto repository = git::Repository::open(reference.client.directory);
     Change change(repository);
     auto document = Document::parse(read_file(reference.file()), reference.file().string());
+    const DocumentType* type = document.has_front_matter() ? context.types().find(document.type()) : nullptr;
+    auto violations_before = type != nullptr ? violation_messages(*type, document) : std::vector<std::string>();
 
     std::vector<std::string> keys;
     for (const auto& assignment : options.assignments) {
@@ -52,7 +65,7 @@ void run_set(Context& context, const SetOptions& options) {
             throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("key given twice: {}")), key),
                         tr("give each key once"));
         }
-        document.set(key, options.as_string ? yaml_quote_string(value) : value);
+        document.set(key, options.as_string ? yaml_quote_string(value) : yaml_for_field(type, key, value));
         keys.push_back(key);
     }
     for (const auto& key : options.removals) {
@@ -62,6 +75,11 @@ void run_set(Context& context, const SetOptions& options) {
         }
         keys.push_back(key);
     }
+
+    // The type may have changed with the keys; only violations that the change brings are refused,
+    // so that a document that was already invalid can still be corrected one key at a time.
+    type = document.has_front_matter() ? context.types().find(document.type()) : nullptr;
+    if (type != nullptr) refuse_new_violations(*type, document, violations_before);
 
     auto author = context.author(&repository);
     change.write(reference.path, document.to_bytes());
@@ -79,7 +97,8 @@ void run_set(Context& context, const SetOptions& options) {
 void add_set_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<SetOptions>();
     auto* command = app.add_subcommand("set", tr("Change front-matter keys of a document and commit"));
-    command->add_option("REF", options->reference, tr("The document, such as acme/runbooks/vpn-reset"))->required();
+    command->add_option("REF", options->reference, tr("The document, such as acme/runbooks/vpn-reset"))
+        ->type_name(reference_value)->required();
     command->add_option("KEY=VALUE", options->assignments,
                         tr("A key and its value, read as YAML reads it (true, 2026-11-02, 12 are typed)"));
     command->add_option("--unset", options->removals, tr("Remove KEY from the front matter (repeat for several keys)"))

@@ -27,13 +27,30 @@ std::string styled(std::string_view text, std::string_view sgr, bool enabled) {
     return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
 }
 
+namespace {
+
+// Returns `text` made safe for a terminal line by line, keeping its line breaks.
+std::string terminal_safe_lines(std::string_view text) {
+    std::string result;
+    std::size_t start = 0;
+    while (true) {
+        auto end = text.find('\n', start);
+        result += terminal_safe_line(text.substr(start, end - start));
+        if (end == std::string_view::npos) return result;
+        result += '\n';
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
 void print_error(const Error& error, bool color) {
     std::string prefix = styled(tr("error:"), "1;31", color);
     const auto& location = error.location();
     if (location && location->line > 0) {
         int column = std::max(location->column, 1);
         std::cerr << fmt::format("{}:{}:{}: {} {}\n", terminal_safe_line(location->path.string()), location->line,
-                                 column, prefix, terminal_safe_line(error.what()));
+                                 column, prefix, terminal_safe_lines(error.what()));
         if (!location->line_text.empty()) {
             std::string source_line = terminal_safe_line(location->line_text.size() > 200
                                                        ? location->line_text.substr(0, 200) + "…"
@@ -45,7 +62,7 @@ void print_error(const Error& error, bool color) {
             }
         }
     } else {
-        std::cerr << fmt::format("dossier: {} {}\n", prefix, terminal_safe_line(error.what()));
+        std::cerr << fmt::format("dossier: {} {}\n", prefix, terminal_safe_lines(error.what()));
     }
     if (!error.hint().empty()) std::cerr << fmt::format("{} {}\n", styled(tr("hint:"), "1;36", color), terminal_safe_line(error.hint()));
 }

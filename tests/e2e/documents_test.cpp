@@ -308,14 +308,16 @@ TEST_CASE_FIXTURE(ClientSandbox, "set --unset of a missing key fails") {
 TEST_CASE_FIXTURE(ClientSandbox, "set rejects invalid YAML and leaves the file untouched") {
     auto head_before = head(acme());
 
-    for (const std::string assignment : {"owner=[unclosed", "owner=a: b", "owner=\"open", "owner={a: 1", "owner=- x"}) {
+    // A key that no schema types, so the value is read as YAML as it is written.
+    for (const std::string assignment : {"site_code=[unclosed", "site_code=a: b", "site_code=\"open", "site_code={a: 1",
+                                         "site_code=- x"}) {
         CAPTURE(assignment);
         auto result = dossier({"set", "acme/runbooks/vpn-reset", assignment});
 
         CHECK(result.exit_status == 3);
         CHECK(result.out == "");
         CHECK(result.err.starts_with("dossier: error: "));
-        CHECK(result.err.find("\"owner\"") != std::string::npos);
+        CHECK(result.err.find("\"site_code\"") != std::string::npos);
         CHECK(result.err.find("\nhint: ") != std::string::npos);
         CHECK(read_file(acme() / "runbooks/vpn-reset.md") == vpn_reset_document);
     }
@@ -324,28 +326,41 @@ TEST_CASE_FIXTURE(ClientSandbox, "set rejects invalid YAML and leaves the file u
 }
 
 TEST_CASE_FIXTURE(ClientSandbox, "set of an invalid YAML value names the value") {
-    auto result = dossier({"set", "acme/runbooks/vpn-reset", "owner=[unclosed"});
+    auto result = dossier({"set", "acme/runbooks/vpn-reset", "tags=[unclosed"});
 
     CHECK(result.exit_status == 3);
     CHECK(result.err ==
-          "dossier: error: invalid YAML value for \"owner\": [unclosed\n"
+          "dossier: error: invalid YAML value for \"tags\": [unclosed\n"
           "hint: quote the value, or use --string to store it as text\n");
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "set stores text for a field the schema types as text") {
+    auto result = dossier({"set", "acme/runbooks/vpn-reset", "owner=[jdupont]"});
+
+    CHECK(result.exit_status == 0);
+    CHECK(read_file(acme() / "runbooks/vpn-reset.md").find("owner: \"[jdupont]\"\n") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(ClientSandbox, "set rejects a value YAML would cut at #") {
     auto head_before = head(acme());
 
-    auto result = dossier({"set", "acme/runbooks/vpn-reset", "title=Switch port 8 #uplink"});
+    // site_code has no type in the runbook schema, so its value is read as YAML reads it.
+    auto result = dossier({"set", "acme/runbooks/vpn-reset", "site_code=Switch port 8 #uplink"});
 
     CHECK(result.exit_status == 3);
     CHECK(result.err ==
-          "dossier: error: value for \"title\" would not be stored as typed: Switch port 8 #uplink\n"
+          "dossier: error: value for \"site_code\" would not be stored as typed: Switch port 8 #uplink\n"
           "hint: use --string to store it as text, or quote it\n");
     CHECK(read_file(acme() / "runbooks/vpn-reset.md") == vpn_reset_document);
     CHECK(head(acme()) == head_before);
 
-    auto as_text = dossier({"set", "--string", "acme/runbooks/vpn-reset", "title=Switch port 8 #uplink"});
+    auto as_text = dossier({"set", "--string", "acme/runbooks/vpn-reset", "site_code=Switch port 8 #uplink"});
     CHECK(as_text.exit_status == 0);
+    CHECK(read_file(acme() / "runbooks/vpn-reset.md").find("site_code: \"Switch port 8 #uplink\"\n") != std::string::npos);
+
+    // title is text in every schema, so it is quoted without --string.
+    auto title = dossier({"set", "acme/runbooks/vpn-reset", "title=Switch port 8 #uplink"});
+    CHECK(title.exit_status == 0);
     CHECK(read_file(acme() / "runbooks/vpn-reset.md").find("title: \"Switch port 8 #uplink\"\n") != std::string::npos);
 }
 

@@ -312,10 +312,10 @@ TEST_CASE_FIXTURE(ClientSandbox, "concurrent sets serialise or fail cleanly") {
         std::string value = "round" + std::to_string(round);
 
         auto first = std::async(std::launch::async, [&] {
-            return dossier({"set", "acme/runbooks/vpn-reset", "status=" + value});
+            return dossier({"set", "acme/runbooks/vpn-reset", "ticket=" + value});
         });
         auto second = std::async(std::launch::async, [&] {
-            return dossier({"set", "acme/contacts/jeanne-dupont", "status=" + value});
+            return dossier({"set", "acme/contacts/jeanne-dupont", "ticket=" + value});
         });
         std::vector<dossier::e2e::ProcessResult> results{first.get(), second.get()};
 
@@ -332,8 +332,8 @@ TEST_CASE_FIXTURE(ClientSandbox, "concurrent sets serialise or fail cleanly") {
         }
         CHECK(successes >= 1);
         CHECK(commit_count(acme()) == commits_before + successes);
-        CHECK(read_file(acme() / "runbooks/vpn-reset.md").find("\nstatus: " + value + "\n") != std::string::npos);
-        CHECK(read_file(acme() / "contacts/jeanne-dupont.md").find("\nstatus: " + value + "\n") != std::string::npos);
+        CHECK(read_file(acme() / "runbooks/vpn-reset.md").find("\nticket: " + value + "\n") != std::string::npos);
+        CHECK(read_file(acme() / "contacts/jeanne-dupont.md").find("\nticket: " + value + "\n") != std::string::npos);
 
         // A failed command leaves its edit in the working tree. Committing it makes the next round start clean.
         if (status(acme()) != "") git_output(acme(), {"commit", "-q", "-a", "-m", "Commit the edit of a failed set"});

@@ -1,0 +1,131 @@
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "dossier/atomic_file.hpp"
+#include "dossier/change.hpp"
+#include "dossier/check.hpp"
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+#include "dossier/terminal_renderer.hpp"
+#include "output.hpp"
+#include "prompt.hpp"
+
+extern char** environ;
+
+namespace dossier::cli {
+namespace {
+
+// Returns the editor to run: $VISUAL, then $EDITOR, then vi, as other Unix tools choose.
+std::string editor_command() {
+    for (const char* name : {"VISUAL", "EDITOR"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr && *value != '\0') return value;
+    }
+    return "vi";
+}
+
+// Runs `editor` on `file` through the shell, so that an editor with arguments ("code --wait")
+// works, and returns its exit status.
+int run_editor(const std::string& editor, const std::filesystem::path& file) {
+    std::string script = editor + " \"$1\"";
+    std::string path = file.string();
+    const char* arguments[] = {"sh", "-c", script.c_str(), "sh", path.c_str(), nullptr};
+    pid_t child = 0;
+    int failure = posix_spawn(&child, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(arguments), environ);
+    if (failure != 0) {
+        throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot start the editor {}: {}")), editor,
+                                               std::strerror(failure)));
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) throw Error(ErrorKind::io, tr("lost track of the editor process"));
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+void report_findings(const std::vector<Finding>& findings) {
+    for (const auto& finding : findings) {
+        auto location = finding.line > 0 ? fmt::format("{}:{}:{}", finding.path, finding.line, finding.column) : finding.path;
+        print_notice(fmt::format("{}: {} [{}]", terminal_safe_line(location), terminal_safe_line(finding.message),
+                                 finding.rule));
+    }
+}
+
+void run_edit(Context& context, const std::string& text) {
+    auto reference = context.reference(text, true);
+    auto file = reference.file();
+    auto shown = reference.to_string();
+    auto editor = editor_command();
+    auto before = read_file(file);
+
+    while (true) {
+        int status = run_editor(editor, file);
+        if (status == 127) {
+            throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("editor not found: {}")), editor),
+                        tr("set VISUAL or EDITOR to your editor, such as EDITOR=nano"));
+        }
+        if (status != 0) {
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format(fmt::runtime(tr("the editor exited with status {}: {} is kept as it is, "
+                                                    "not committed")),
+                                    status, shown),
+                        fmt::format(fmt::runtime(tr("run dossier edit {} again to finish")), shown));
+        }
+
+        auto after = read_file(file);
+        if (after == before) {
+            print_notice(fmt::format(fmt::runtime(tr("{} is unchanged: nothing to commit")), shown));
+            return;
+        }
+        auto findings = check_document(context.types(), after, file.string());
+        if (findings.empty()) break;
+
+        report_findings(findings);
+        if (!can_prompt()) {
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format(fmt::runtime(tr("{} is not valid, so it was not committed; the file keeps your "
+                                                    "changes")),
+                                    shown),
+                        fmt::format(fmt::runtime(tr("fix it with dossier edit {}, then it is committed")), shown));
+        }
+        auto answer = ask(tr("Edit again, or keep the file uncommitted? [E/k] "));
+        // End of input keeps the file too: asking again could loop forever.
+        if (!answer || *answer == "k" || *answer == "K") {
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format(fmt::runtime(tr("{} kept uncommitted with your changes")), shown),
+                        fmt::format(fmt::runtime(tr("fix it with dossier edit {}, then it is committed")), shown));
+        }
+    }
+
+    auto repository = git::Repository::open(reference.client.directory);
+    Change change(repository);
+    // The editor wrote the file in place; writing the same bytes again puts them in the commit
+    // through the same atomic path as every other change.
+    change.write(reference.path, read_file(file));
+    auto commit = change.commit(fmt::format("edit {}", reference.path), context.author(&repository));
+    if (!commit) {
+        print_notice(fmt::format(fmt::runtime(tr("{} is as committed: nothing to commit")), shown));
+        return;
+    }
+    print_notice(fmt::format(fmt::runtime(tr("updated {} (commit {})")), shown, commit->substr(0, 8)));
+}
+
+}  // namespace
+
+void add_edit_command(CLI::App& app, Context& context) {
+    auto reference = std::make_shared<std::string>();
+    auto* command = app.add_subcommand("edit", tr("Open a document in $VISUAL or $EDITOR, validate it and commit"));
+    command->add_option("REF", *reference, tr("The document, such as acme/runbooks/vpn-reset"))
+        ->type_name(reference_value)->required();
+    command->callback([&context, reference] { run_edit(context, *reference); });
+}
+
+}  // namespace dossier::cli
