@@ -48,6 +48,15 @@ public:
     // Removes the top-level `key` and its lines. Returns false when it was absent.
     bool remove(std::string_view key);
 
+    // Renames the top-level `old_key` to `new_key` by rewriting only the key's text on its
+    // line: the value, comments, quoting, key order, BOM and line endings stay. Returns false,
+    // changing nothing, when `old_key` is absent, and true without a change when both names
+    // are equal. Throws Error(invalid_input), leaving the document as it was, when `new_key`
+    // is not a plain key (see is_plain_key) or already exists, when the key is not written
+    // as `key: value` with its colon on the key's line ("? key" entries), or when the result
+    // would not read back with the same values in the same order.
+    bool rename_key(std::string_view old_key, std::string_view new_key);
+
     // Returns the document's bytes, encoded as it was read (BOM, UTF-16, line endings).
     std::string to_bytes() const;
 
@@ -65,5 +74,10 @@ private:
     Value front_matter_;
     ParseLimits limits_;
 };
+
+// Returns true when `key` can be written as a front-matter key without quotes and reads back
+// as the same text, also for YAML 1.1 readers: `review_every` and `ms.date` can, while
+// `yes`, `12`, `a: b`, `#x` and keys with line breaks cannot.
+bool is_plain_key(std::string_view key);
 
 }  // namespace dossier

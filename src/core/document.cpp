@@ -215,6 +215,32 @@ void check_one_line_yaml(std::string_view key, std::string_view yaml_value) {
     }
 }
 
+// Returns the byte offset just past the key token that starts at `key_start`: the closing
+// quote of a quoted key, or the last character before the colon of a plain key. Returns npos
+// when no `:` follows the key on `line`.
+std::size_t find_key_token_end(std::string_view line, std::size_t key_start) {
+    if (key_start < line.size() && (line[key_start] == '"' || line[key_start] == '\'')) {
+        auto end = skip_quoted(line, key_start);
+        if (end == std::string_view::npos) return end;
+        auto colon = line.find_first_not_of(" \t", end);
+        return colon != std::string_view::npos && line[colon] == ':' ? end : std::string_view::npos;
+    }
+    auto colon_end = find_key_colon_end(line, key_start);
+    if (colon_end == std::string_view::npos) return colon_end;
+    auto end = colon_end - 1;
+    while (end > key_start && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
+    return end;
+}
+
+// Returns `mapping` as JSON with the key `old_key` named `new_key`, in the same place.
+nlohmann::ordered_json with_key_renamed(const Value& mapping, std::string_view old_key, std::string_view new_key) {
+    auto renamed = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : mapping.entries()) {
+        renamed[key == old_key ? std::string(new_key) : key] = value.to_json();
+    }
+    return renamed;
+}
+
 }  // namespace
 
 Document Document::parse(std::string_view bytes, std::string display_path, const ParseLimits& limits) {
@@ -306,6 +332,60 @@ bool Document::remove(std::string_view key) {
     return true;
 }
 
+bool Document::rename_key(std::string_view old_key, std::string_view new_key) {
+    if (!split_.block) return false;
+    auto index = find_entry(front_matter_, old_key);
+    if (!index) return false;
+    if (old_key == new_key) return true;
+
+    if (!is_plain_key(new_key)) {
+        throw Error(ErrorKind::invalid_input, fmt::format(fmt::runtime(tr("invalid front-matter key: {}")), new_key),
+                    tr("use letters, digits, \"_\" and \"-\", such as review_every"));
+    }
+    if (find_entry(front_matter_, new_key)) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("cannot rename \"{}\" to \"{}\" in {}: \"{}\" already exists")), old_key,
+                                new_key, display_path_, new_key),
+                    tr("keep one of the two keys, then rename"));
+    }
+
+    const std::string& text = decoded_.utf8;
+    auto lines = split_lines(text);
+    auto [key_line, key_column] = front_matter_.key_position(*index);
+    const LineSpan& span = lines[static_cast<std::size_t>(key_line - 1)];
+    std::string_view content(text.data() + span.begin, span.content_end - span.begin);
+    auto key_start = byte_offset_of_column(content, key_column);
+    auto key_end = find_key_token_end(content, key_start);
+    bool plain_token = key_end != std::string_view::npos && content[key_start] != '"' && content[key_start] != '\'';
+    // A plain token that is not the key's text (an anchor or a tag before it) would be lost.
+    if (key_end == std::string_view::npos || (plain_token && content.substr(key_start, key_end - key_start) != old_key)) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("cannot rename \"{}\" in {}: the key is not written as \"key: value\"")),
+                                old_key, display_path_),
+                    tr("rename the key with an editor"));
+    }
+
+    std::string new_text = text.substr(0, span.begin + key_start) + std::string(new_key) +
+                           text.substr(span.begin + key_end);
+    Document edited;
+    try {
+        edited = Document::parse(encode_text(new_text, decoded_.bom), display_path_, limits_);
+    } catch (const Error& error) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("cannot rename \"{}\" in {}: the result would not read back ({})")),
+                                old_key, display_path_, error.what()),
+                    tr("rename the key with an editor"));
+    }
+    if (edited.front_matter_.to_json() != with_key_renamed(front_matter_, old_key, new_key)) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("cannot rename \"{}\" in {}: other keys would change")), old_key,
+                                display_path_),
+                    tr("rename the key with an editor"));
+    }
+    *this = std::move(edited);
+    return true;
+}
+
 void Document::replace_text(std::string new_text, std::string_view changed_key) {
     Document edited;
     try {
@@ -331,5 +411,9 @@ void Document::replace_text(std::string new_text, std::string_view changed_key) 
 }
 
 std::string Document::to_bytes() const { return encode_text(decoded_.utf8, decoded_.bom); }
+
+bool is_plain_key(std::string_view key) {
+    return find_invalid_utf8(key) == std::string_view::npos && yaml_quote_string(key) == key;
+}
 
 }  // namespace dossier
