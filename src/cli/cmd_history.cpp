@@ -178,8 +178,10 @@ void run_restore(Context& context, const RestoreOptions& options) {
 void add_log_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<LogOptions>();
     auto* command = app.add_subcommand("log", tr("Show the history of a document, a client or every client"));
-    command->add_option("REF", options->reference, tr("Only the commits that changed this document"));
-    command->add_option("--client", options->client, tr("Only the commits of this client (its slug)"));
+    command->add_option("REF", options->reference, tr("Only the commits that changed this document"))
+        ->type_name(reference_value);
+    command->add_option("--client", options->client, tr("Only the commits of this client (its slug)"))
+        ->type_name(client_value);
     command->add_option("-n,--limit", options->limit, tr("Show at most N commits (0: all)"))
         ->option_text("N")
         ->check(CLI::NonNegativeNumber);
@@ -190,7 +192,7 @@ void add_log_command(CLI::App& app, Context& context) {
 void add_diff_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<DiffOptions>();
     auto* command = app.add_subcommand("diff", tr("Show the changes of a document between revisions"));
-    command->add_option("REF", options->reference, tr("The document"))->required();
+    command->add_option("REF", options->reference, tr("The document"))->type_name(reference_value)->required();
     command->add_option("REV", options->revisions,
                         tr("No revision: last commit to the working tree; one: REV to the working tree; two: REV1 to REV2"));
     command->callback([&context, options] { run_diff(context, *options); });
@@ -199,7 +201,7 @@ void add_diff_command(CLI::App& app, Context& context) {
 void add_restore_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<RestoreOptions>();
     auto* command = app.add_subcommand("restore", tr("Bring back a document as it was in a revision, as a new commit"));
-    command->add_option("REF", options->reference, tr("The document"))->required();
+    command->add_option("REF", options->reference, tr("The document"))->type_name(reference_value)->required();
     command->add_option("--to", options->revision, tr("The revision to restore from (a commit, HEAD~2)"))->required();
     command->callback([&context, options] { run_restore(context, *options); });
 }

@@ -47,7 +47,8 @@ void add_init_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<InitOptions>();
     auto* command = app.add_subcommand("init", tr("Create a workspace (a Git repository) in DIR"));
     command->add_option("DIR", options->directory,
-                        tr("Folder of the new workspace (default: the folder given with -C, else the current folder)"));
+                        tr("Folder of the new workspace (default: the folder given with -C, else the current folder)"))
+        ->type_name(directory_value);
     command->callback([&context, options] { run_init(context, *options); });
 }
 

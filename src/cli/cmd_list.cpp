@@ -86,8 +86,10 @@ void run_list(Context& context, const ListOptions& options) {
 void add_list_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<ListOptions>();
     auto* command = app.add_subcommand("list", tr("List documents with their type, reference, title and owner"));
-    command->add_option("--client", options->client, tr("Only the documents of this client (its slug)"));
-    command->add_option("--type", options->type, tr("Only the documents of this type, such as runbook"));
+    command->add_option("--client", options->client, tr("Only the documents of this client (its slug)"))
+        ->type_name(client_value);
+    command->add_option("--type", options->type, tr("Only the documents of this type, such as runbook"))
+        ->type_name(type_value);
     command->add_flag("--json", options->json, tr("Print a JSON array (see docs/en/json-output.md)"));
     command->callback([&context, options] { run_list(context, *options); });
 }

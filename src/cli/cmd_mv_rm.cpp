@@ -119,15 +119,16 @@ void run_rm(Context& context, const std::string& text) {
 void add_mv_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<MoveOptions>();
     auto* command = app.add_subcommand("mv", tr("Rename or move a document and update links to it"));
-    command->add_option("REF", options->from, tr("The document to move"))->required();
-    command->add_option("NEWREF", options->to, tr("Its new reference, in the same client"))->required();
+    command->add_option("REF", options->from, tr("The document to move"))->type_name(reference_value)->required();
+    command->add_option("NEWREF", options->to, tr("Its new reference, in the same client"))
+        ->type_name(reference_value)->required();
     command->callback([&context, options] { run_mv(context, *options); });
 }
 
 void add_rm_command(CLI::App& app, Context& context) {
     auto reference = std::make_shared<std::string>();
     auto* command = app.add_subcommand("rm", tr("Remove a document (history keeps it)"));
-    command->add_option("REF", *reference, tr("The document to remove"))->required();
+    command->add_option("REF", *reference, tr("The document to remove"))->type_name(reference_value)->required();
     command->callback([&context, reference] { run_rm(context, *reference); });
 }
 

@@ -84,7 +84,8 @@ void run_show(Context& context, const ShowOptions& options) {
 void add_show_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<ShowOptions>();
     auto* command = app.add_subcommand("show", tr("Show a document, rendered for the terminal"));
-    command->add_option("REF", options->reference, tr("The document, such as acme/runbooks/vpn-reset"))->required();
+    command->add_option("REF", options->reference, tr("The document, such as acme/runbooks/vpn-reset"))
+        ->type_name(reference_value)->required();
     command->add_option("--rev", options->revision, tr("Show the document as it was in revision REV (a commit, HEAD~2)"));
     auto* raw = command->add_flag("--raw", options->raw, tr("Print the file exactly as it is stored"));
     command->add_flag("--json", options->json, tr("Print the front matter and body as JSON"))->excludes(raw);
