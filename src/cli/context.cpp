@@ -33,23 +33,39 @@ bool no_color() {
 
 }  // namespace
 
-const Workspace& Context::workspace() {
-    if (workspace_) return *workspace_;
+const Workspace* Context::find_workspace() {
+    if (workspace_) return &*workspace_;
 
+    auto root = Workspace::find_root(workspace_search());
+    if (!root) return nullptr;
+    workspace_ = Workspace::open(*root);
+    debug(fmt::format("opened the workspace {}", root->string()));
+    return &*workspace_;
+}
+
+WorkspaceSearch Context::workspace_search() const {
     WorkspaceSearch search;
     if (!options.workspace_dir.empty()) search.explicit_dir = fs::path(options.workspace_dir);
     search.current_dir = current_dir;
     search.environment_dir = environment_path("DOSSIER_WORKSPACE");
+    return search;
+}
 
-    auto root = Workspace::find_root(search);
-    if (!root) {
-        std::string where = options.workspace_dir.empty() ? current_dir.string() : options.workspace_dir;
-        throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("no dossier workspace found at {}")), where),
-                    tr("create one with \"dossier init DIR\", or name one with -C DIR or DOSSIER_WORKSPACE"));
-    }
-    workspace_ = Workspace::open(*root);
-    debug(fmt::format("opened the workspace {}", root->string()));
-    return *workspace_;
+const Workspace& Context::workspace() {
+    if (const auto* found = find_workspace()) return *found;
+
+    std::string where = options.workspace_dir.empty() ? current_dir.string() : options.workspace_dir;
+    throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("no dossier workspace found at {}")), where),
+                tr("create one with \"dossier init DIR\", or name one with -C DIR or DOSSIER_WORKSPACE"));
+}
+
+const TypeCatalog& Context::types() {
+    if (types_) return *types_;
+
+    const auto* found = find_workspace();
+    types_ = found != nullptr ? TypeCatalog::load(found->root() / "types") : TypeCatalog::built_in();
+    debug(fmt::format("loaded {} types", types_->names().size()));
+    return *types_;
 }
 
 Client Context::client(const std::string& slug) {
@@ -65,6 +81,39 @@ Client Context::client(const std::string& slug) {
 
 Reference Context::reference(const std::string& text, bool must_exist) {
     return resolve_reference(workspace(), text, current_dir, must_exist);
+}
+
+const DocumentType& Context::type(const std::string& name) {
+    const auto& catalog = types();
+    if (const auto* found = catalog.find(name)) return *found;
+    if (const auto* problem = catalog.problem_for(name)) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("unusable type {}: {}: {}")), name, problem->path.string(), problem->reason),
+                    tr("fix the schema, then run the command again"));
+    }
+    auto matches = closest_matches(name, catalog.names());
+    std::string hint = matches.empty() ? std::string(tr("run \"dossier types\" to see the types"))
+                                       : fmt::format(fmt::runtime(tr("did you mean {}?")), fmt::join(matches, ", "));
+    throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("unknown type: {}")), name), hint);
+}
+
+std::optional<Technician> Context::technician(const git::Repository* repository) {
+    const auto& team = workspace().technicians();
+    if (const char* id = std::getenv("DOSSIER_TECHNICIAN"); id != nullptr && *id != '\0') {
+        for (const auto& member : team) {
+            if (member.id == id) return member;
+        }
+        return std::nullopt;
+    }
+    auto signature = author(repository);
+    auto lowercase = [](std::string text) {
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+    };
+    for (const auto& member : team) {
+        if (!member.email.empty() && lowercase(member.email) == lowercase(signature.email)) return member;
+    }
+    return std::nullopt;
 }
 
 git::Signature Context::author(const git::Repository* repository) {

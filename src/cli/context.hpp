@@ -9,8 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "dossier/error.hpp"
 #include "dossier/git_repository.hpp"
 #include "dossier/reference.hpp"
+#include "dossier/type_catalog.hpp"
 #include "dossier/workspace.hpp"
 
 namespace dossier::cli {
@@ -24,17 +26,34 @@ struct GlobalOptions {
 class Context {
 public:
     GlobalOptions options;
+    // The exit status of a command that succeeds with a result other than success (check's findings).
+    ExitCode exit_status = ExitCode::success;
     std::filesystem::path current_dir = std::filesystem::current_path();
 
     // Returns the workspace found from -C, the current folder or DOSSIER_WORKSPACE, opened
     // on first use. Throws Error(not_found) saying how to create one.
     const Workspace& workspace();
 
+    // Returns the workspace as workspace() finds it, or nullptr when there is none.
+    const Workspace* find_workspace();
+
+    // Returns the types: the built-in ones with the workspace's types/ applied when there is a
+    // workspace. Loaded on first use; unusable type files are in problems().
+    const TypeCatalog& types();
+
     // Returns the client with `slug`, or throws Error(not_found) with "did you mean".
     Client client(const std::string& slug);
 
     // Resolves a document reference given on the command line.
     Reference reference(const std::string& text, bool must_exist);
+
+    // Returns the type named `name`, or throws Error(not_found) with "did you mean", or
+    // Error(invalid_input) when the workspace's schema of that type is unusable.
+    const DocumentType& type(const std::string& name);
+
+    // Returns the technician running the command: DOSSIER_TECHNICIAN, else the member of
+    // team/team.yaml whose e-mail is the commit author's. Returns nullopt when neither matches.
+    std::optional<Technician> technician(const git::Repository* repository);
 
     // Returns the author for commits in `repository` (team/team.yaml, then Git's configuration).
     git::Signature author(const git::Repository* repository);
@@ -51,8 +70,20 @@ public:
 
 private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    WorkspaceSearch workspace_search() const;
+
     std::optional<Workspace> workspace_;
+    std::optional<TypeCatalog> types_;
 };
+
+// Type names that tag what an option or a positional argument takes. Help shows them in place
+// of TEXT, and the shell completion scripts offer the matching values. A command declares one
+// with ->type_name(client_value).
+inline constexpr const char* client_value = "CLIENT";  // a client slug
+inline constexpr const char* type_value = "TYPE";      // a document type
+inline constexpr const char* reference_value = "REF";  // a document reference
+inline constexpr const char* directory_value = "DIR";  // a folder
+inline constexpr const char* path_value = "PATH";      // a file or a folder
 
 // Adds a command's subcommand to `app`; the command runs from its CLI11 callback.
 void add_init_command(CLI::App& app, Context& context);
@@ -65,6 +96,12 @@ void add_rm_command(CLI::App& app, Context& context);
 void add_log_command(CLI::App& app, Context& context);
 void add_diff_command(CLI::App& app, Context& context);
 void add_restore_command(CLI::App& app, Context& context);
+void add_import_command(CLI::App& app, Context& context);
 void add_version_command(CLI::App& app, Context& context);
+void add_types_command(CLI::App& app, Context& context);
+void add_check_command(CLI::App& app, Context& context);
+void add_completion_command(CLI::App& app, Context& context);  // also adds the hidden __complete
+void add_new_command(CLI::App& app, Context& context);
+void add_edit_command(CLI::App& app, Context& context);
 
 }  // namespace dossier::cli

@@ -57,8 +57,10 @@ void check_command_name(const CLI::App& app, int argc, char** argv) {
         if (argument.starts_with('-')) continue;
 
         std::vector<std::string> names;
-        for (const auto* command : app.get_subcommands({})) names.push_back(command->get_name());
-        if (std::find(names.begin(), names.end(), argument) != names.end()) return;
+        for (const auto* command : app.get_subcommands({})) {
+            if (command->get_name() == argument) return;
+            if (!command->get_group().empty()) names.push_back(command->get_name());  // hidden ones are not suggested
+        }
 
         auto matches = dossier::closest_matches(std::string(argument), names);
         std::string hint = matches.empty()
@@ -86,7 +88,8 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     app.add_option("-C", context.options.workspace_dir, tr("Use the workspace in DIR instead of searching for it"))
-        ->option_text("DIR");
+        ->option_text("DIR")
+        ->type_name(dossier::cli::directory_value);
     app.add_option("--lang", context.options.language, tr("Language of messages: fr or en (default: the locale)"))
         ->check(CLI::IsMember({"fr", "en"}));
     app.add_flag("--debug", context.options.debug, tr("Print timings and details on standard error"));
@@ -101,13 +104,19 @@ int run(int argc, char** argv) {
     dossier::cli::add_log_command(app, context);
     dossier::cli::add_diff_command(app, context);
     dossier::cli::add_restore_command(app, context);
+    dossier::cli::add_import_command(app, context);
     dossier::cli::add_version_command(app, context);
+    dossier::cli::add_types_command(app, context);
+    dossier::cli::add_check_command(app, context);
+    dossier::cli::add_new_command(app, context);
+    dossier::cli::add_edit_command(app, context);
+    dossier::cli::add_completion_command(app, context);
 
     try {
         check_command_name(app, argc, argv);
         app.parse(argc, argv);
         context.debug("command finished");
-        return static_cast<int>(ExitCode::success);
+        return static_cast<int>(context.exit_status);
     } catch (const CLI::ParseError& error) {
         if (error.get_exit_code() == 0) return app.exit(error);  // --help, --help-all and --version
         std::cerr << fmt::format("dossier: {} {}\n", tr("error:"), error.what());
