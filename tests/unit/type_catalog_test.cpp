@@ -253,6 +253,7 @@ TEST_CASE("unusable type files are reported with their path and reason") {
     write(types / "ghost.en.md", "# {{title}}\n");
     write(types / "notes.txt", "stray file\n");
     write(types / "Bad_Name.schema.json", R"({"type": "object"})");
+    write(types / "badregex.schema.json", R"({"type": "object", "properties": {"a": {"type": "string", "pattern": "([a-z"}}})");
 
     auto catalog = TypeCatalog::load(types);
     auto reason_for = [&](const std::string& file_name) {
@@ -268,6 +269,7 @@ TEST_CASE("unusable type files are reported with their path and reason") {
     CHECK(reason_for("ghost.en.md").starts_with("template of an unknown type: ghost"));
     CHECK(reason_for("notes.txt").starts_with("not a type file"));
     CHECK(reason_for("Bad_Name.schema.json").starts_with("invalid type name"));
+    CHECK(reason_for("badregex.schema.json").starts_with("not a schema that valijson accepts: invalid pattern ([a-z"));
 
     // A broken override never falls back to the built-in schema silently.
     CHECK(catalog.find("contact") == nullptr);
@@ -287,4 +289,27 @@ TEST_CASE("generated template lists the required fields") {
     auto text = dossier::render_template(dossier::generated_template(*rack), {"Baie A", "2026-12-04", "jd", "", "C", "c"},
                                          *rack);
     CHECK(text == "---\ntype: rack\ntitle: Baie A\nowner: jd\ncreated: 2026-12-04\nroom:\nunits:\n---\n# Baie A\n");
+}
+
+TEST_CASE("long value is checked against a pattern without crashing") {
+    auto catalog = TypeCatalog::built_in();
+    const auto& network = built_in(catalog, "network");
+    std::string value(60000, '1');
+    auto messages = messages_for(network, "---\ntype: network\ntitle: n\ndhcp_range: \"" + value + "\"\n---\n");
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].starts_with("dhcp_range: the value has 60000 bytes, too long to check against the pattern"));
+}
+
+TEST_CASE("patterns are checked and long values shortened in messages") {
+    auto catalog = TypeCatalog::built_in();
+    const auto& network = built_in(catalog, "network");
+    auto messages = messages_for(network, "---\ntype: network\ntitle: n\nvlan_id: \"0\"\n---\n");
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].starts_with("vlan_id: \"0\" does not match the pattern ^"));
+
+    std::string long_text(300, 'x');
+    auto asset_messages = messages_for(built_in(catalog, "asset"),
+                                       "---\ntype: asset\ntitle: a\nasset_type: server\nhostname: " + long_text + "\n---\n");
+    REQUIRE(asset_messages.size() == 1);
+    CHECK(asset_messages[0] == "hostname: \"" + std::string(120, 'x') + "…\" is not a valid host name");
 }
