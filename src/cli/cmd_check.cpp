@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -27,6 +29,7 @@ bool is_markdown(const fs::path& path) {
 
 // Adds the Markdown files under `folder`, skipping hidden folders such as .git and symbolic links.
 void add_folder(const fs::path& folder, std::vector<fs::path>& files) {
+    auto first = files.size();
     std::error_code error;
     fs::recursive_directory_iterator walker(folder, error);
     if (error) {
@@ -43,6 +46,8 @@ void add_folder(const fs::path& folder, std::vector<fs::path>& files) {
         if (entry->is_symlink()) continue;
         if (entry->is_regular_file() && is_markdown(path)) files.push_back(path);
     }
+    // Directory order differs between machines; findings must not.
+    std::sort(files.begin() + static_cast<std::ptrdiff_t>(first), files.end());
 }
 
 std::vector<CheckFile> files_to_check(Context& context, const CheckOptions& options) {

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 
 #include <fmt/format.h>
 
@@ -51,11 +52,12 @@ int run_editor(const std::string& editor, const std::filesystem::path& file) {
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+// Prints findings as check does, on standard error since standard output is for data.
 void report_findings(const std::vector<Finding>& findings) {
     for (const auto& finding : findings) {
         auto location = finding.line > 0 ? fmt::format("{}:{}:{}", finding.path, finding.line, finding.column) : finding.path;
-        print_notice(fmt::format("{}: {} [{}]", terminal_safe_line(location), terminal_safe_line(finding.message),
-                                 finding.rule));
+        std::cerr << fmt::format("{}: {}: {} [{}]\n", terminal_safe_line(location), severity_name(finding.severity),
+                                 terminal_safe_line(finding.message), finding.rule);
     }
 }
 
@@ -64,7 +66,7 @@ void run_edit(Context& context, const std::string& text) {
     auto file = reference.file();
     auto shown = reference.to_string();
     auto editor = editor_command();
-    auto before = read_file(file);
+    auto shown_file = file.lexically_proximate(context.current_dir).generic_string();
 
     while (true) {
         int status = run_editor(editor, file);
@@ -80,12 +82,9 @@ void run_edit(Context& context, const std::string& text) {
                         fmt::format(fmt::runtime(tr("run dossier edit {} again to finish")), shown));
         }
 
-        auto after = read_file(file);
-        if (after == before) {
-            print_notice(fmt::format(fmt::runtime(tr("{} is unchanged: nothing to commit")), shown));
-            return;
-        }
-        auto findings = check_document(context.types(), after, file.string());
+        // The file is checked even when the editor left it as it was, because a change made
+        // before (a failed edit, an editor outside dossier) is committed here too.
+        auto findings = check_document(context.types(), read_file(file), shown_file);
         if (findings.empty()) break;
 
         report_findings(findings);

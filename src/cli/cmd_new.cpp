@@ -34,10 +34,40 @@ std::string trimmed(std::string_view text) {
 
 // Returns where the new document goes: --path, or the type's folder and the title's slug.
 // Throws when a document is already there, or one whose name differs only in case or accents.
+// Returns the slug of `title`, cut at a hyphen to at most 80 characters so that the file name
+// stays well under the 255 bytes that file systems allow.
+std::string title_slug(const std::string& title) {
+    constexpr std::size_t max_length = 80;
+    auto slug = slugify(title);
+    if (slug.size() <= max_length) return slug;
+    auto cut = slug.rfind('-', max_length);
+    return slug.substr(0, cut == std::string::npos || cut == 0 ? max_length : cut);
+}
+
+// Throws Error(usage) when --path is absolute, goes up, or names a hidden or space-edged part,
+// which list and check would not show or a reference could not name.
+void check_path_option(const std::string& path) {
+    bool invalid = path.empty() || path.front() == '/';
+    std::size_t start = 0;
+    while (!invalid && start <= path.size()) {
+        auto end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        auto part = std::string_view(path).substr(start, end - start);
+        invalid = part.empty() || part.front() == '.' || part.front() == ' ' || part.back() == ' ';
+        start = end + 1;
+    }
+    if (invalid) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid --path: {}")), path),
+                    tr("give a relative path inside the client repository without hidden folders or edge "
+                       "spaces, such as runbooks/vpn.md"));
+    }
+}
+
 Reference target_reference(Context& context, const Client& client, const DocumentType& type, const NewOptions& options) {
     std::string path = options.path;
+    if (!path.empty()) check_path_option(path);
     if (path.empty()) {
-        auto slug = slugify(options.title);
+        auto slug = title_slug(options.title);
         if (slug.empty()) {
             throw Error(ErrorKind::usage,
                         fmt::format(fmt::runtime(tr("cannot make a file name from the title: {}")), options.title),
@@ -123,6 +153,10 @@ void run_new(Context& context, const NewOptions& options) {
     std::vector<std::string> keys;
     for (const auto& assignment : options.assignments) {
         auto [key, value] = split_assignment(assignment);
+        if (key == "type") {
+            throw Error(ErrorKind::usage, tr("the type is the TYPE argument, so --set type= is not allowed"),
+                        fmt::format(fmt::runtime(tr("for a document of type {}, run dossier new {} TITLE --client CLIENT")), value, value));
+        }
         if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
             throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("key given twice: {}")), key), tr("give each key once"));
         }
@@ -130,7 +164,9 @@ void run_new(Context& context, const NewOptions& options) {
         keys.push_back(key);
     }
 
-    auto missing = missing_required_fields(document, type);
+    // A note has no front matter, so there is nothing to ask for or validate.
+    auto missing = document.has_front_matter() ? missing_required_fields(document, type)
+                                               : std::vector<FieldDescription>();
     if (!missing.empty() && !can_prompt()) {
         std::vector<std::string> names;
         for (const auto& field : missing) names.push_back(field.name);
@@ -142,8 +178,10 @@ void run_new(Context& context, const NewOptions& options) {
     }
     for (const auto& field : missing) prompt_for(document, type, field);
 
-    throw_if_invalid(type, document, tr("the new document would not be valid"),
-                     tr("correct the values with --set KEY=VALUE; dossier type show TYPE describes the fields"));
+    if (document.has_front_matter()) {
+        throw_if_invalid(type, document, tr("the new document would not be valid"),
+                         tr("correct the values with --set KEY=VALUE; dossier type show TYPE describes the fields"));
+    }
 
     Change change(repository);
     change.write(reference.path, document.to_bytes());

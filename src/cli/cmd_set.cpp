@@ -39,10 +39,10 @@ void refuse_new_violations(const DocumentType& type, const Document& document, c
     }
     if (added.empty()) return;
     throw Error(ErrorKind::invalid_input,
-                fmt::format("{}:\n  {}", fmt::format(fmt::runtime(tr("the change would make the document invalid for "
+                fmt::format(fmt::runtime(tr("{}:\n  {}")), fmt::format(fmt::runtime(tr("the change would make the document invalid for "
                                                                       "its type {}")),
                                                      type.name()),
-                            fmt::join(added, "\n  ")),
+                            fmt::format("{}", fmt::join(added, "\n  "))),
                 fmt::format(fmt::runtime(tr("nothing was written; dossier type show {} describes the fields")), type.name()));
 }
 

@@ -89,7 +89,9 @@ std::string field_line(const FieldDescription& field) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     line += "\n";
     std::string about = field.title;
-    if (!field.description.empty()) about += about.empty() ? field.description : ": " + field.description;
+    if (!field.description.empty()) {
+        about = about.empty() ? field.description : fmt::format(fmt::runtime(tr("{}: {}")), about, field.description);
+    }
     if (!about.empty()) line += "      " + terminal_safe_line(about) + "\n";
     if (!field.allowed_values.empty()) {
         line += "      " + fmt::format(fmt::runtime(tr("values: {}")), fmt::join(field.allowed_values, ", ")) + "\n";

@@ -20,7 +20,8 @@ void throw_if_invalid(const DocumentType& type, const Document& document, const 
                       const std::string& hint) {
     auto lines = violation_lines(type, document);
     if (lines.empty()) return;
-    throw Error(ErrorKind::invalid_input, fmt::format("{}:\n  {}", message, fmt::join(lines, "\n  ")), hint);
+    throw Error(ErrorKind::invalid_input,
+                fmt::format(fmt::runtime(tr("{}:\n  {}")), message, fmt::format("{}", fmt::join(lines, "\n  "))), hint);
 }
 
 }  // namespace dossier::cli

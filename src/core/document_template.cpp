@@ -78,6 +78,9 @@ bool is_date_field(const DocumentType& type, std::string_view field) {
 
 std::string yaml_for_field(const DocumentType* type, std::string_view field, std::string_view text) {
     if (type == nullptr || type->field_json_type(field) != "string") return std::string(text);
+    // A value the user quoted ('title="Deux: points"') is already YAML for a string.
+    bool quoted = text.size() >= 2 && (text.front() == '"' || text.front() == '\'') && text.back() == text.front();
+    if (quoted) return std::string(text);
     auto plain_type = resolve_plain_scalar(text);
     bool date_like = plain_type == ScalarType::date || plain_type == ScalarType::timestamp;
     if (date_like && is_date_field(*type, field)) return std::string(text);
@@ -87,6 +90,27 @@ std::string yaml_for_field(const DocumentType* type, std::string_view field, std
 std::string render_template(const TemplateSource& source, const TemplateValues& values, const DocumentType& type) {
     check_placeholders(source);
     auto document = Document::parse(source.text, source.origin);
+
+    // Placeholders are replaced only in top-level values, and this check runs before any is
+    // replaced, so that a title which contains "{{" is inserted as text.
+    auto template_body_begin = document.text().size() - document.body().size();
+    std::size_t in_front_matter = 0;
+    for (auto at = document.text().find("{{"); at < template_body_begin; at = document.text().find("{{", at + 2)) {
+        ++in_front_matter;
+    }
+    std::size_t in_top_level_values = 0;
+    for (const auto& [key, value] : document.front_matter().entries()) {
+        if (!value.is_scalar()) continue;
+        for (auto at = value.text().find("{{"); at != std::string::npos; at = value.text().find("{{", at + 2)) {
+            ++in_top_level_values;
+        }
+    }
+    if (in_front_matter != in_top_level_values) {
+        throw Error(ErrorKind::invalid_input, location_of(source, source.text.find("{{")),
+                    fmt::format(fmt::runtime(tr("placeholder inside a nested front-matter value in template {}")),
+                                source.origin),
+                    tr("use placeholders only as whole top-level values, such as title: \"{{title}}\", or in the body"));
+    }
 
     // Collected first, because Document::set parses the front matter again.
     std::vector<std::pair<std::string, std::string>> replacements;
@@ -101,13 +125,6 @@ std::string render_template(const TemplateSource& source, const TemplateValues& 
 
     auto text = document.text();
     auto body_begin = text.size() - document.body().size();
-    auto nested = text.find("{{");
-    if (nested != std::string::npos && nested < body_begin) {
-        throw Error(ErrorKind::invalid_input, location_of(source, source.text.find("{{")),
-                    fmt::format(fmt::runtime(tr("placeholder inside a nested front-matter value in template {}")),
-                                source.origin),
-                    tr("use placeholders only as whole top-level values, such as title: \"{{title}}\", or in the body"));
-    }
     return text.substr(0, body_begin) + substitute(text.substr(body_begin), values);
 }
 

@@ -211,7 +211,7 @@ TEST_CASE("edit validates and commits the editor's result") {
 
     auto again = sandbox.dossier({"edit", "acme/assets/fw01"});
     CHECK(again.exit_status == 0);
-    CHECK(contains(again.err, "is unchanged: nothing to commit"));
+    CHECK(contains(again.err, "is as committed: nothing to commit"));
     CHECK(sandbox.commit_count(sandbox.acme()) == commits + 1);
 }
 
@@ -227,7 +227,7 @@ TEST_CASE("edit keeps an invalid result uncommitted") {
 
     auto result = sandbox.dossier({"edit", "acme/assets/fw01"});
     CHECK(result.exit_status == 3);
-    CHECK(contains(result.err, "fw01.md:7:13: ip_address: \"10.0.0.999\" is not a valid IPv4 address [schema]"));
+    CHECK(contains(result.err, "clients/acme/assets/fw01.md:7:13: error: ip_address: \"10.0.0.999\" is not a valid IPv4 address [schema]"));
     CHECK(contains(result.err, "not committed; the file keeps your changes"));
     CHECK(Sandbox::read_file(sandbox.acme() / "assets/fw01.md") == typed);
     CHECK(sandbox.commit_count(sandbox.acme()) == commits);
@@ -387,4 +387,83 @@ TEST_CASE("edit on a terminal keeps the file at end of input") {
     CHECK(contains(result.out, "exit status 3"));
     CHECK(contains(Sandbox::read_file(sandbox.acme() / "assets/fw01.md"), "ip_address: 10.0.0.999"));
     CHECK(sandbox.commit_count(sandbox.acme()) == commits);
+}
+
+TEST_CASE("new rejects --set type") {
+    ClientSandbox sandbox;
+    auto result = sandbox.dossier({"new", "kb", "T", "--client", "acme", "--set", "type=asset"});
+    CHECK(result.exit_status == 2);
+    CHECK(contains(result.err, "--set type= is not allowed"));
+    CHECK_FALSE(fs::exists(sandbox.acme() / "kb/t.md"));
+}
+
+TEST_CASE("new creates a note without front matter") {
+    ClientSandbox sandbox;
+    auto result = sandbox.dossier({"new", "note", "Idées en vrac", "--client", "acme"});
+    REQUIRE(result.exit_status == 0);
+    auto text = Sandbox::read_file(sandbox.acme() / "notes/idees-en-vrac.md");
+    CHECK(text.starts_with("# Idées en vrac\n"));
+}
+
+TEST_CASE("new inserts a title with braces as text") {
+    ClientSandbox sandbox;
+    auto result = sandbox.dossier({"new", "kb", "Ansible error {{ item }} is undefined", "--client", "acme"});
+    REQUIRE(result.exit_status == 0);
+    auto text = Sandbox::read_file(sandbox.acme() / "kb/ansible-error-item-is-undefined.md");
+    CHECK(contains(text, "title: Ansible error {{ item }} is undefined\n"));
+    CHECK(contains(text, "# Ansible error {{ item }} is undefined\n"));
+}
+
+TEST_CASE("new rejects a path outside the repository or hidden") {
+    ClientSandbox sandbox;
+    for (std::string path : {"/tmp/abs.md", "../x.md", ".hidden/x.md", "kb/ space .md", "kb//x.md"}) {
+        CAPTURE(path);
+        auto result = sandbox.dossier({"new", "kb", "T", "--client", "acme", "--path", path});
+        CHECK(result.exit_status == 2);
+        CHECK(contains(result.err, "invalid --path"));
+    }
+    CHECK(sandbox.status(sandbox.acme()) == "");
+}
+
+TEST_CASE("new shortens the file name of a long title") {
+    ClientSandbox sandbox;
+    std::string title;
+    for (int i = 0; i < 60; ++i) title += "Long title ";
+    auto result = sandbox.dossier({"new", "kb", title, "--client", "acme"});
+    REQUIRE(result.exit_status == 0);
+    CHECK(result.out.size() <= std::string("acme/kb/").size() + 80 + 1);
+    CHECK(result.out.starts_with("acme/kb/long-title-long-title"));
+}
+
+TEST_CASE("set keeps a value the user quoted") {
+    ClientSandbox sandbox;
+    REQUIRE(sandbox.dossier({"set", "acme/runbooks/vpn-reset", "title=\"Deux: points\""}).exit_status == 0);
+    CHECK(contains(Sandbox::read_file(sandbox.acme() / "runbooks/vpn-reset.md"), "\ntitle: \"Deux: points\"\n"));
+}
+
+TEST_CASE("edit commits a fix made outside the editor") {
+    ClientSandbox sandbox;
+    Sandbox::write_file(sandbox.acme() / "assets/fw01.md", valid_asset);  // fixed with another editor
+    sandbox.environment["EDITOR"] = "true";
+    int commits = sandbox.commit_count(sandbox.acme());
+    auto result = sandbox.dossier({"edit", "acme/assets/fw01"});
+    CHECK(result.exit_status == 0);
+    CHECK(contains(result.err, "updated acme/assets/fw01"));
+    CHECK(sandbox.commit_count(sandbox.acme()) == commits + 1);
+    CHECK(sandbox.status(sandbox.acme()) == "");
+}
+
+TEST_CASE("check lists findings in path order") {
+    Sandbox sandbox;
+    for (std::string name : {"d", "b", "e", "a", "c"}) {
+        Sandbox::write_file(sandbox.root() / "many" / name / "x.md", "---\ntype: kb\n---\n");
+    }
+    auto result = sandbox.dossier_in(sandbox.root(), {"check", "many"});
+    CHECK(result.exit_status == 1);
+    CHECK(result.out ==
+          "many/a/x.md:2:1: error: title: required field is missing [schema]\n"
+          "many/b/x.md:2:1: error: title: required field is missing [schema]\n"
+          "many/c/x.md:2:1: error: title: required field is missing [schema]\n"
+          "many/d/x.md:2:1: error: title: required field is missing [schema]\n"
+          "many/e/x.md:2:1: error: title: required field is missing [schema]\n");
 }
