@@ -206,7 +206,7 @@ def main():
         fail(f"the peer is not installed: {remark} is missing",
              "run: npm ci --prefix bench/check/peer (scripts/install-deps does it when npm is installed)")
     if shutil.which("node") is None:
-        fail("node not found", "install Node.js 20 or later")
+        fail("node not found", "install Node.js 16 or later")
     archive = os.path.join(arguments.shared_dir, ARCHIVE)
     if not os.path.isfile(archive):
         fail(f"corpus not found: {archive}")
