@@ -219,8 +219,7 @@ std::string shown_value(const Value* value, const Json* json) {
         if (value->scalar_type() == ScalarType::string) return Json(text).dump();
         return text;
     }
-    if (value != nullptr && value->is_sequence()) return tr("the list");
-    if (value != nullptr && value->is_mapping()) return tr("the mapping");
+    if (value != nullptr && !value->is_scalar()) return tr("the value");
     return json != nullptr ? json->dump() : std::string();
 }
 

@@ -136,6 +136,8 @@ TEST_CASE("schema messages name the field, the rule and the value") {
           std::vector<std::string>{"mac_address: \"00:1a:2b\" is not a valid MAC address, such as 00:1a:2b:3c:4d:5e"});
     CHECK(messages_for(asset, header + "tags: vpn\n---\n") ==
           std::vector<std::string>{"tags: \"vpn\" is text, but the schema expects a list"});
+    CHECK(messages_for(asset, header + "hostname: [a, b]\n---\n") ==
+          std::vector<std::string>{"hostname: the value is a list, but the schema expects text"});
     CHECK(messages_for(asset, header + "status: finished\n---\n").at(0).starts_with("status: \"finished\" is not one"));
     CHECK(messages_for(asset, header + "review_every: six months\n---\n") ==
           std::vector<std::string>{"review_every: \"six months\" is not a valid period: write 90 days, 6 months or 1 year"});
