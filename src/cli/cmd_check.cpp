@@ -7,7 +7,9 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/terminal_renderer.hpp"
+#include "dossier/markdown_import.hpp"
 #include "output.hpp"
+#include "validation_report.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,12 +22,6 @@ struct CheckOptions {
     bool json = false;
     unsigned jobs = 0;
 };
-
-bool is_markdown(const fs::path& path) {
-    auto extension = path.extension().string();
-    for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return extension == ".md" || extension == ".markdown";
-}
 
 // Adds the Markdown files under `folder`, skipping hidden folders such as .git and symbolic links.
 void add_folder(const fs::path& folder, std::vector<fs::path>& files) {
@@ -44,7 +40,7 @@ void add_folder(const fs::path& folder, std::vector<fs::path>& files) {
             continue;
         }
         if (entry->is_symlink()) continue;
-        if (entry->is_regular_file() && is_markdown(path)) files.push_back(path);
+        if (entry->is_regular_file() && is_markdown_file_name(path.filename().string())) files.push_back(path);
     }
     // Directory order differs between machines; findings must not.
     std::sort(files.begin() + static_cast<std::ptrdiff_t>(first), files.end());
@@ -90,17 +86,6 @@ std::vector<CheckFile> files_to_check(Context& context, const CheckOptions& opti
         result.push_back({std::move(file), std::move(shown)});
     }
     return result;
-}
-
-std::string finding_line(const Finding& finding, bool color) {
-    std::string location = finding.path;
-    if (finding.line > 0) location += fmt::format(":{}:{}", finding.line, finding.column);
-    auto severity = std::string(severity_name(finding.severity));
-    std::string_view sgr = "1;36";  // info
-    if (finding.severity == Severity::error) sgr = "1;31";
-    if (finding.severity == Severity::warning) sgr = "1;33";
-    return fmt::format("{}: {}: {} [{}]\n", terminal_safe_line(location), styled(severity, sgr, color),
-                       terminal_safe_line(finding.message), finding.rule);
 }
 
 nlohmann::ordered_json finding_json(const Finding& finding) {

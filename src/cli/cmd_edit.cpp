@@ -17,6 +17,7 @@
 #include "dossier/terminal_renderer.hpp"
 #include "output.hpp"
 #include "prompt.hpp"
+#include "validation_report.hpp"
 
 extern char** environ;
 
@@ -52,13 +53,9 @@ int run_editor(const std::string& editor, const std::filesystem::path& file) {
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-// Prints findings as check does, on standard error since standard output is for data.
-void report_findings(const std::vector<Finding>& findings) {
-    for (const auto& finding : findings) {
-        auto location = finding.line > 0 ? fmt::format("{}:{}:{}", finding.path, finding.line, finding.column) : finding.path;
-        std::cerr << fmt::format("{}: {}: {} [{}]\n", terminal_safe_line(location), severity_name(finding.severity),
-                                 terminal_safe_line(finding.message), finding.rule);
-    }
+// Prints findings as check does, on standard error because standard output is for data.
+void report_findings(const std::vector<Finding>& findings, bool color) {
+    for (const auto& finding : findings) std::cerr << finding_line(finding, color);
 }
 
 void run_edit(Context& context, const std::string& text) {
@@ -87,7 +84,7 @@ void run_edit(Context& context, const std::string& text) {
         auto findings = check_document(context.types(), read_file(file), shown_file);
         if (findings.empty()) break;
 
-        report_findings(findings);
+        report_findings(findings, context.color_stderr());
         if (!can_prompt()) {
             throw Error(ErrorKind::invalid_input,
                         fmt::format(fmt::runtime(tr("{} is not valid, so it was not committed; the file keeps your "
@@ -106,8 +103,8 @@ void run_edit(Context& context, const std::string& text) {
 
     auto repository = git::Repository::open(reference.client.directory);
     Change change(repository);
-    // The editor wrote the file in place; writing the same bytes again puts them in the commit
-    // through the same atomic path as every other change.
+    // The editor wrote the file in place. Writing the same bytes again puts them in the commit
+    // through the atomic path that every other change takes.
     change.write(reference.path, read_file(file));
     auto commit = change.commit(fmt::format("edit {}", reference.path), context.author(&repository));
     if (!commit) {

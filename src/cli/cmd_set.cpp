@@ -12,6 +12,7 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "assignment.hpp"
+#include "validation_report.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
@@ -23,28 +24,6 @@ struct SetOptions {
     std::vector<std::string> removals;
     bool as_string = false;
 };
-
-std::vector<std::string> violation_messages(const DocumentType& type, const Document& document) {
-    std::vector<std::string> messages;
-    for (const auto& violation : type.validate(document.front_matter())) messages.push_back(violation.message);
-    return messages;
-}
-
-void refuse_new_violations(const DocumentType& type, const Document& document, const std::vector<std::string>& before) {
-    std::vector<std::string> added;
-    for (const auto& violation : type.validate(document.front_matter())) {
-        if (std::find(before.begin(), before.end(), violation.message) == before.end()) {
-            added.push_back(fmt::format(fmt::runtime(tr("line {}: {}")), violation.line, violation.message));
-        }
-    }
-    if (added.empty()) return;
-    throw Error(ErrorKind::invalid_input,
-                fmt::format(fmt::runtime(tr("{}:\n  {}")), fmt::format(fmt::runtime(tr("the change would make the document invalid for "
-                                                                      "its type {}")),
-                                                     type.name()),
-                            fmt::format("{}", fmt::join(added, "\n  "))),
-                fmt::format(fmt::runtime(tr("nothing was written; dossier type show {} describes the fields")), type.name()));
-}
 
 void run_set(Context& context, const SetOptions& options) {
     if (options.assignments.empty() && options.removals.empty()) {
@@ -76,10 +55,17 @@ void run_set(Context& context, const SetOptions& options) {
         keys.push_back(key);
     }
 
-    // The type may have changed with the keys; only violations that the change brings are refused,
-    // so that a document that was already invalid can still be corrected one key at a time.
+    // The keys may have changed the type. Only violations that the change adds are rejected, so
+    // that a document that was already invalid can still be corrected one key at a time.
     type = document.has_front_matter() ? context.types().find(document.type()) : nullptr;
-    if (type != nullptr) refuse_new_violations(*type, document, violations_before);
+    if (type != nullptr) {
+        throw_if_invalid(*type, document,
+                         fmt::format(fmt::runtime(tr("the change would make the document invalid for its type {}")),
+                                     type->name()),
+                         fmt::format(fmt::runtime(tr("nothing was written; dossier type show {} describes the fields")),
+                                     type->name()),
+                         violations_before);
+    }
 
     auto author = context.author(&repository);
     change.write(reference.path, document.to_bytes());

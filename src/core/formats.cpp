@@ -27,7 +27,7 @@ bool is_ipv4(std::string_view text) {
     if (text.size() > 15) return false;
     std::string copy(text);
     std::array<unsigned char, 4> address{};
-    // glibc's inet_pton rejects leading zeros and numbers above 255, as RFC 6943 asks.
+    // glibc's inet_pton rejects leading zeros and numbers above 255, as RFC 6943 recommends.
     return inet_pton(AF_INET, copy.c_str(), address.data()) == 1;
 }
 

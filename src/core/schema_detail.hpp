@@ -23,7 +23,7 @@ struct PathStep {
     std::optional<std::size_t> index;
 };
 
-// What one validation reads: the front matter as parsed, as JSON, and the effective schema.
+// The inputs of one validation: the front matter as parsed, as JSON, and the effective schema.
 struct ValidationInput {
     const Value& front_matter;
     const Json& document;

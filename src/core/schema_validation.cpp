@@ -1,6 +1,6 @@
 // Validation of front matter against a type's schema: valijson decides, and this file turns
 // valijson's results into located messages in the user's language. Formats are checked here,
-// because valijson 1.0 knows only date, time and date-time and checks them loosely.
+// because valijson 1.0 checks only date, time and date-time, and those loosely.
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -104,7 +104,7 @@ void strip_formats(Json& schema, std::map<std::string, std::regex>& patterns, bo
     }
 }
 
-// Returns the front matter as the JSON that the schema sees. A top-level key without a value
+// Returns the front matter as the JSON that is validated against the schema. A top-level key without a value
 // counts as absent, so that templates can list optional fields empty.
 Json front_matter_json(const Value& front_matter) {
     Json object = Json::object();
@@ -134,6 +134,8 @@ void check_pattern(const ValidationInput& input, const std::map<std::string, std
                                                         "pattern {} (the limit is {})")),
                                         violation.field, text.size(), pattern, max_pattern_subject);
     } else if (!std::regex_search(text, compiled->second)) {
+        // NOTE: std::regex has no step limit, so a workspace pattern with nested repetition such
+        // as (a+)+$ can take seconds on a short value that fails to match.
         // JSON Schema patterns are not anchored, hence regex_search.
         violation.message = fmt::format(fmt::runtime(tr("{}: {} does not match the pattern {}")), violation.field,
                                         shown_value(value, nullptr), pattern);

@@ -106,6 +106,19 @@ Json parse_json(std::string_view text, const std::string& origin) {
     }
 }
 
+// Returns the schema of the fields that every type shares.
+Json common_schema() {
+    constexpr std::string_view path = "schemas/common.schema.json";
+    for (const auto& file : builtin_files()) {
+        if (file.path == path) return parse_json(file.content, std::string(path));
+    }
+    return Json::object();
+}
+
+void sort_by_name(std::vector<DocumentType>& types) {
+    std::sort(types.begin(), types.end(), [](const DocumentType& a, const DocumentType& b) { return a.name() < b.name(); });
+}
+
 }  // namespace
 
 std::string DocumentType::title(std::string_view language) const { return localized(schema_, "title", language); }
@@ -185,11 +198,7 @@ void DocumentType::set_template(TemplateSource source) {
 }
 
 TypeCatalog TypeCatalog::built_in() {
-    Json common;
-    for (const auto& file : builtin_files()) {
-        if (file.path == "schemas/common.schema.json") common = parse_json(file.content, std::string(file.path));
-    }
-
+    auto common = common_schema();
     TypeCatalog catalog;
     for (const auto& file : builtin_files()) {
         std::string_view path = file.path;
@@ -211,8 +220,7 @@ TypeCatalog TypeCatalog::built_in() {
             }
         }
     }
-    std::sort(catalog.types_.begin(), catalog.types_.end(),
-              [](const DocumentType& a, const DocumentType& b) { return a.name() < b.name(); });
+    sort_by_name(catalog.types_);
     return catalog;
 }
 
@@ -225,10 +233,7 @@ TypeCatalog TypeCatalog::load(const std::filesystem::path& types_dir) {
     for (const auto& entry : std::filesystem::directory_iterator(types_dir, error)) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
 
-    Json common;
-    for (const auto& file : builtin_files()) {
-        if (file.path == "schemas/common.schema.json") common = Json::parse(file.content);
-    }
+    auto common = common_schema();
 
     // Schemas first, so that a template can name a type that the workspace defines.
     std::vector<std::filesystem::path> templates;
@@ -249,8 +254,7 @@ TypeCatalog TypeCatalog::load(const std::filesystem::path& types_dir) {
     }
     for (const auto& path : templates) catalog.add_workspace_template(path);
 
-    std::sort(catalog.types_.begin(), catalog.types_.end(),
-              [](const DocumentType& a, const DocumentType& b) { return a.name() < b.name(); });
+    sort_by_name(catalog.types_);
     return catalog;
 }
 
