@@ -19,9 +19,8 @@ struct TemplateValues {
 };
 
 // Returns the text of a new document made from `source`. Top-level front-matter values that
-// contain placeholders are rewritten through Document::set, written plain when YAML reads the
-// result as the type the schema expects and quoted otherwise; the body gets the values as they
-// are. Throws Error(invalid_input) located in the template for an unknown placeholder, a
+// contain placeholders are rewritten through Document::set: plain when YAML reads the result
+// as the type the schema expects, quoted otherwise. The body gets the values as they are. Throws Error(invalid_input) located in the template for an unknown placeholder, a
 // placeholder inside a nested front-matter value, or a template whose front matter is invalid.
 std::string render_template(const TemplateSource& source, const TemplateValues& values, const DocumentType& type);
 
@@ -29,9 +28,10 @@ std::string render_template(const TemplateSource& source, const TemplateValues& 
 // field without a value, and a heading.
 TemplateSource generated_template(const DocumentType& type);
 
-// Returns one line of YAML for `text` given as the value of `field`: quoted or plain text when
-// the schema says the field holds a string (a date stays plain for a date field), and `text`
-// as written, read as YAML types it, for other fields or when `type` is null.
+// Returns one line of YAML for `text` given as the value of `field`. When the schema types the
+// field as a string, the result is text, plain or quoted (a date stays plain for a date field,
+// and a value already in quotes is kept). Otherwise, or when `type` is null, it is `text` as
+// written, which YAML types as it reads it.
 std::string yaml_for_field(const DocumentType* type, std::string_view field, std::string_view text);
 
 }  // namespace dossier

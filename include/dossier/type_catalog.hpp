@@ -14,7 +14,7 @@ namespace dossier {
 
 class Value;
 
-// Where a type's schema comes from.
+// The source of a type's schema.
 enum class TypeOrigin { built_in, workspace, overridden };
 
 // One field of a type, described in one language.
