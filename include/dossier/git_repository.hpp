@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct git_repository;
@@ -50,6 +51,10 @@ struct ChangedPath {
 // Returns user.name and user.email from the user's global and system Git configuration, for a
 // commit in a repository that does not exist yet, or nullopt when either is missing.
 std::optional<Signature> global_signature();
+
+// Returns the Git blob id of `content`, the 20 bytes of its SHA-1 as Git computes it, without
+// writing anything. Needs a live Library.
+std::string blob_id(std::string_view content);
 
 class Repository {
 public:

@@ -1,74 +1,40 @@
 #include <fmt/format.h>
 
 #include "context.hpp"
-#include "dossier/atomic_file.hpp"
-#include "dossier/document.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/search_index.hpp"
 #include "dossier/terminal_renderer.hpp"
 #include "output.hpp"
+#include "search_filters.hpp"
 
 namespace dossier::cli {
 namespace {
 
 struct ListOptions {
-    std::string client;
-    std::string type;
+    std::vector<std::string> inline_filters;
+    FilterOptions filters;
     bool json = false;
+    bool cached = false;
 };
 
-struct Row {
-    std::string client;
-    std::string path;
-    std::string type;
-    std::string title;
-    std::string owner;
-    std::string problem;  // why the document could not be read, when it could not
-};
+std::string reference_of(const SearchResult& row) { return row.client + "/" + row.path.substr(0, row.path.size() - 3); }
 
-Row read_row(const Client& client, const std::string& path) {
-    Row row{client.slug, path, {}, {}, {}, {}};
-    try {
-        auto document = Document::parse(read_file(client.directory / path), (client.directory / path).string());
-        row.type = document.type();
-        row.title = document.field("title");
-        row.owner = document.field("owner");
-    } catch (const Error& error) {
-        row.problem = error.what();
+// Reads filters written as in a search (type:runbook owner:alice reviewed:<2024-01-01).
+SearchQuery read_inline_filters(SearchIndex& index, const std::vector<std::string>& pieces) {
+    SearchQuery query;
+    for (const auto& piece : pieces) {
+        auto parsed = parse_search_query(piece, [&index](std::string_view name) { return index.has_field(name); });
+        if (parsed.has_terms() || parsed.filters.empty()) {
+            throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("not a filter: {}")), piece),
+                        tr("list takes filters such as type:runbook or owner:alice; to find words, use dossier search"));
+        }
+        query.filters.insert(query.filters.end(), parsed.filters.begin(), parsed.filters.end());
     }
-    return row;
+    return query;
 }
 
-std::string reference_of(const Row& row) { return row.client + "/" + row.path.substr(0, row.path.size() - 3); }
-
-void run_list(Context& context, const ListOptions& options) {
-    std::vector<Client> clients;
-    if (options.client.empty()) {
-        clients = context.workspace().clients();
-    } else {
-        clients.push_back(context.client(options.client));
-    }
-
-    std::vector<Row> rows;
-    for (const auto& client : clients) {
-        for (const auto& path : list_documents(client)) {
-            auto row = read_row(client, path);
-            if (options.type.empty() || row.type == options.type) rows.push_back(std::move(row));
-        }
-    }
-
-    if (options.json) {
-        auto array = nlohmann::ordered_json::array();
-        for (const auto& row : rows) {
-            nlohmann::ordered_json item = {{"client", row.client}, {"path", row.path}, {"ref", reference_of(row)},
-                                           {"type", row.type},     {"title", row.title}, {"owner", row.owner}};
-            if (!row.problem.empty()) item["error"] = row.problem;
-            array.push_back(item);
-        }
-        print_json(array);
-        return;
-    }
-
+void print_rows(const std::vector<SearchResult>& rows) {
     std::size_t type_width = 4;
     for (const auto& row : rows) type_width = std::max(type_width, row.type.size());
     std::string text;
@@ -81,16 +47,48 @@ void run_list(Context& context, const ListOptions& options) {
     print_data(text);
 }
 
+void run_list(Context& context, const ListOptions& options) {
+    SearchQuery from_options;
+    std::vector<std::string> extra;
+    apply_filter_options(context, options.filters, from_options, extra);
+    SearchIndex& index = context.search_index(options.cached);
+    auto pieces = options.inline_filters;
+    pieces.insert(pieces.end(), extra.begin(), extra.end());
+    SearchQuery query = read_inline_filters(index, pieces);
+    query.filters.insert(query.filters.end(), from_options.filters.begin(), from_options.filters.end());
+    warn_unknown_fields(index, query);
+
+    RefreshSummary rebuilt;
+    auto rows = index.search(query, 0, &rebuilt);
+    context.report_rebuild(rebuilt);
+
+    if (options.json) {
+        auto array = nlohmann::ordered_json::array();
+        for (const auto& row : rows) {
+            nlohmann::ordered_json item = {{"client", row.client}, {"path", row.path}, {"ref", reference_of(row)},
+                                           {"type", row.type},     {"title", row.title}, {"owner", row.owner}};
+            if (!row.problem.empty()) item["error"] = row.problem;
+            array.push_back(item);
+        }
+        print_json(array);
+        return;
+    }
+    print_rows(rows);
+}
+
 }  // namespace
 
 void add_list_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<ListOptions>();
     auto* command = app.add_subcommand("list", tr("List documents with their type, reference, title and owner"));
-    command->add_option("--client", options->client, tr("Only the documents of this client (its slug)"))
-        ->type_name(client_value);
-    command->add_option("--type", options->type, tr("Only the documents of this type, such as runbook"))
-        ->type_name(type_value);
+    command->add_option("filter", options->inline_filters,
+                        tr("Filters written as in search: type:runbook owner:alice tag:vpn reviewed:<2024-01-01"))
+        ->type_name("FILTER");
+    add_filter_options(command, options->filters);
     command->add_flag("--json", options->json, tr("Print a JSON array (see docs/en/json-output.md)"));
+    command->add_flag("--cached", options->cached,
+                      tr("List from the index as it is, without looking for changed files: faster, but it misses "
+                         "changes made outside dossier since the last command"));
     command->callback([&context, options] { run_list(context, *options); });
 }
 

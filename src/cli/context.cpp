@@ -11,6 +11,7 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/yaml_value.hpp"
+#include "output.hpp"
 
 namespace fs = std::filesystem;
 
@@ -95,6 +96,38 @@ const DocumentType& Context::type(const std::string& name) {
     std::string hint = matches.empty() ? std::string(tr("run \"dossier types\" to see the types"))
                                        : fmt::format(fmt::runtime(tr("did you mean {}?")), fmt::join(matches, ", "));
     throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("unknown type: {}")), name), hint);
+}
+
+IndexProgress Context::index_progress() const {
+    if (::isatty(STDERR_FILENO) != 1) return {};
+    return [](std::size_t done, std::size_t total) {
+        if (total < 1000) return;
+        std::cerr << "\rdossier: " << fmt::format(fmt::runtime(tr("indexing {}/{} documents")), done, total)
+                  << (done == total ? "\n" : "") << std::flush;
+    };
+}
+
+SearchIndex& Context::search_index(bool cached) {
+    if (!index_) index_.emplace(workspace());
+    auto summary = cached ? index_->open_cached(index_progress()) : index_->refresh(index_progress());
+    debug(fmt::format("index: {} documents, {} added, {} updated, {} removed", summary.documents, summary.added,
+                      summary.updated, summary.removed));
+    report_rebuild(summary);
+    return *index_;
+}
+
+void Context::report_rebuild(const RefreshSummary& summary) const {
+    switch (summary.rebuilt) {
+    case RebuildReason::format_changed:
+        print_notice(tr("the search index was made by another version of dossier: rebuilt it"));
+        break;
+    case RebuildReason::damaged:
+        print_notice(fmt::format(fmt::runtime(tr("the search index could not be trusted ({}): rebuilt it")),
+                                 summary.damage));
+        break;
+    default:
+        break;
+    }
 }
 
 std::optional<Technician> Context::technician(const git::Repository* repository) {

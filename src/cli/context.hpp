@@ -12,6 +12,7 @@
 #include "dossier/error.hpp"
 #include "dossier/git_repository.hpp"
 #include "dossier/reference.hpp"
+#include "dossier/search_index.hpp"
 #include "dossier/type_catalog.hpp"
 #include "dossier/workspace.hpp"
 
@@ -51,6 +52,17 @@ public:
     // Error(invalid_input) when the workspace's schema of that type is unusable.
     const DocumentType& type(const std::string& name);
 
+    // Returns the workspace's search index, brought up to date with the files first unless
+    // `cached`. Says on standard error why the index was rebuilt, if it was, and shows progress
+    // on a terminal while many documents are read.
+    SearchIndex& search_index(bool cached = false);
+
+    // Returns a callback that shows "indexing N/M documents" on a terminal when there are many.
+    IndexProgress index_progress() const;
+
+    // Says on standard error why the index was rebuilt, when `summary` says it was.
+    void report_rebuild(const RefreshSummary& summary) const;
+
     // Returns the technician running the command: DOSSIER_TECHNICIAN, else the member of
     // team/team.yaml whose e-mail is the commit author's. Returns nullopt when neither matches.
     std::optional<Technician> technician(const git::Repository* repository);
@@ -74,6 +86,7 @@ private:
 
     std::optional<Workspace> workspace_;
     std::optional<TypeCatalog> types_;
+    std::optional<SearchIndex> index_;
 };
 
 // Type names that tag what an option or a positional argument takes. Help shows them in place
@@ -101,6 +114,8 @@ void add_version_command(CLI::App& app, Context& context);
 void add_types_command(CLI::App& app, Context& context);
 void add_check_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);  // also adds the hidden __complete
+void add_search_command(CLI::App& app, Context& context);
+void add_index_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
 void add_edit_command(CLI::App& app, Context& context);
 

@@ -98,6 +98,8 @@ int run(int argc, char** argv) {
     dossier::cli::add_client_command(app, context);
     dossier::cli::add_show_command(app, context);
     dossier::cli::add_list_command(app, context);
+    dossier::cli::add_search_command(app, context);
+    dossier::cli::add_index_command(app, context);
     dossier::cli::add_set_command(app, context);
     dossier::cli::add_mv_command(app, context);
     dossier::cli::add_rm_command(app, context);

@@ -233,6 +233,13 @@ Library::~Library() {
     git_libgit2_shutdown();
 }
 
+std::string blob_id(std::string_view content) {
+    git_oid id;
+    check(git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB), N_("failed to compute the Git blob id of a file of {} bytes"),
+          std::to_string(content.size()));
+    return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+}
+
 void Repository::Deleter::operator()(git_repository* repo) const noexcept {
     git_repository_free(repo);
 }

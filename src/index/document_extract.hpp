@@ -1,0 +1,47 @@
+// What the search index keeps of one document: its columns of text and its fields.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dossier::index {
+
+// One scalar of the front matter, under its key (nested mappings as parent.child; each item
+// of a list under the list's key).
+struct IndexedField {
+    std::string key;
+    std::string value;                // as written
+    std::string folded;               // fold_for_search(value), compared by = and !=
+    std::optional<std::string> date;  // YYYY-MM-DD for a date or the date of a date-time
+    std::optional<double> number;
+};
+
+struct ExtractedDocument {
+    // Columns of the documents table.
+    std::string type;
+    std::string title;  // front matter's title, may be empty
+    std::string owner;
+    std::string problem;
+
+    // Columns of the full-text table.
+    std::string title_text;  // the title, else the first heading, else the file name
+    std::string headings;
+    std::string body;        // without front matter and without age blocks
+    std::string field_text;  // front-matter values other than title and tags
+    std::string tags;
+
+    std::vector<IndexedField> fields;
+};
+
+// Reads `bytes`, the document at `display_path` whose file name without extension is `stem`.
+// Never throws for bad content: an unreadable document keeps its text and says why in
+// `problem`. Armored age blocks, in the body or in a value, are left out entirely.
+ExtractedDocument extract_document(std::string_view bytes, const std::string& display_path, std::string_view stem);
+
+// Returns `text` without its armored age blocks (BEGIN AGE ENCRYPTED FILE to END, or to the
+// end of the text when the END line is missing).
+std::string without_age_blocks(std::string_view text);
+
+}  // namespace dossier::index

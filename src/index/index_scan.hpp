@@ -1,0 +1,37 @@
+// Finding the documents of every client on disk, with the file data that tells a change.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "dossier/workspace.hpp"
+
+namespace dossier::index {
+
+// What the index compares to tell whether a file changed since it was read.
+struct FileStat {
+    std::int64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+    std::int64_t inode = 0;
+
+    bool operator==(const FileStat&) const = default;
+};
+
+struct ScannedFile {
+    std::string client;
+    std::string path;  // inside the client repository, '/' separated
+    FileStat stat;
+};
+
+// Returns every document of `clients`: files ending in .md, neither hidden nor under a
+// hidden folder (.git), not symbolic links, as `list_documents` finds them. Reads folders
+// with two threads. Folders that cannot be read are skipped.
+std::vector<ScannedFile> scan_documents(const std::vector<Client>& clients);
+
+// Returns the stat data of the file at `path`, or a zero FileStat when it cannot be read.
+FileStat stat_file(const std::filesystem::path& path);
+
+}  // namespace dossier::index
