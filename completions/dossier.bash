@@ -9,7 +9,7 @@
 _dossier_spec() {
     case $1 in
         '')
-            commands=(init client show list set mv rm log diff restore import version types type check new edit completion)
+            commands=(init client show list search index set mv rm log diff restore import version types type check new edit completion)
             options=(--version -h --help --help-all -C --lang --debug)
             values=(-C=directory --lang=one-of:fr,en)
             positionals=()
@@ -46,8 +46,20 @@ _dossier_spec() {
             ;;
         list)
             commands=()
-            options=(-h --help --help-all --client --type --json)
-            values=(--client=client --type=type -C=directory --lang=one-of:fr,en)
+            options=(-h --help --help-all --client --type --owner --tag --where --json --cached)
+            values=(--client=client --type=type --owner=text --tag=text --where=text -C=directory --lang=one-of:fr,en)
+            positionals=(text...)
+            ;;
+        search)
+            commands=()
+            options=(-h --help --help-all --client --type --owner --tag --where --limit --json --cached)
+            values=(--client=client --type=type --owner=text --tag=text --where=text --limit=text -C=directory --lang=one-of:fr,en)
+            positionals=(text...)
+            ;;
+        index)
+            commands=()
+            options=(-h --help --help-all --rebuild --json)
+            values=(-C=directory --lang=one-of:fr,en)
             positionals=()
             ;;
         set)

@@ -15,6 +15,8 @@ function __dossier_spec --no-scope-shadowing
                 client\t'Add and list clients' \
                 show\t'Show a document, rendered for the terminal' \
                 list\t'List documents with their type, reference, title and owner' \
+                search\t'Search the documents of every client: words, "phrases", prefix*, -excluded, field:value filters' \
+                index\t'Bring the search index up to date with the files now (search and list do it by themselves)' \
                 set\t'Change front-matter keys of a document and commit' \
                 mv\t'Rename or move a document and update links to it' \
                 rm\t'Remove a document (history keeps it)' \
@@ -94,8 +96,38 @@ function __dossier_spec --no-scope-shadowing
                 --help-all\t'Print the help of every command and exit' \
                 --client\t'Only the documents of this client (its slug)' \
                 --type\t'Only the documents of this type, such as runbook' \
-                --json\t'Print a JSON array (see docs/en/json-output.md)'
-            set values --client=client --type=type -C=directory --lang=one-of:fr,en
+                --owner\t'Only the documents of this owner' \
+                --tag\t'Only the documents with this tag; repeat for several' \
+                --where\t'Only the documents whose field compares so with the value: FIELD OP VALUE, where OP is = != < <= > >=, dates compared as dates; repeat for several' \
+                --json\t'Print a JSON array (see docs/en/json-output.md)' \
+                --cached\t'List from the index as it is, without looking for changed files: faster, but it misses changes made outside dossier since the last command'
+            set values --client=client --type=type --owner=text --tag=text --where=text -C=directory --lang=one-of:fr,en
+            set positionals text...
+        case search
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'Only the documents of this client (its slug)' \
+                --type\t'Only the documents of this type, such as runbook' \
+                --owner\t'Only the documents of this owner' \
+                --tag\t'Only the documents with this tag; repeat for several' \
+                --where\t'Only the documents whose field compares so with the value: FIELD OP VALUE, where OP is = != < <= > >=, dates compared as dates; repeat for several' \
+                --limit\t'Show at most this many documents, best first (0: all)' \
+                --json\t'Print a JSON array (see docs/en/json-output.md)' \
+                --cached\t'Search the index as it is, without looking for changed files: faster, but it misses changes made outside dossier since the last command'
+            set values --client=client --type=type --owner=text --tag=text --where=text --limit=text -C=directory --lang=one-of:fr,en
+            set positionals text...
+        case index
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --rebuild\t'Build the index again from scratch' \
+                --json\t'Print the summary as JSON (see docs/en/json-output.md)'
+            set values -C=directory --lang=one-of:fr,en
             set positionals
         case set
             set commands

@@ -26,7 +26,7 @@ struct ScannedFile {
     FileStat stat;
 };
 
-// Returns every document of `clients`: files ending in .md, neither hidden nor under a
+// Returns every document of `clients`, grouped by client in the order of `clients`: files ending in .md, neither hidden nor under a
 // hidden folder (.git), not symbolic links, as `list_documents` finds them. Reads folders
 // with two threads. Folders that cannot be read are skipped.
 std::vector<ScannedFile> scan_documents(const std::vector<Client>& clients);

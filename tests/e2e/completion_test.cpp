@@ -321,7 +321,8 @@ TEST_CASE_FIXTURE(CompletionSandbox, "bash completes types") {
 }
 
 TEST_CASE_FIXTURE(CompletionSandbox, "bash completes the options of a subcommand") {
-    CHECK(bash("dossier list -") == Lines{"--client", "--help", "--help-all", "--json", "--type", "-h"});
+    CHECK(bash("dossier list -") == Lines{"--cached", "--client", "--help", "--help-all", "--json", "--owner", "--tag", "--type",
+                                        "--where", "-h"});
     CHECK(bash("dossier type show --s") == Lines{"--schema"});
     CHECK(bash("dossier --l") == Lines{"--lang"});
 }
