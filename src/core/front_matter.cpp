@@ -13,6 +13,7 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/text.hpp"
+#include "simple_front_matter.hpp"
 
 namespace dossier {
 namespace {
@@ -372,6 +373,12 @@ Value parse_yaml_mapping(std::string_view yaml, int first_line, std::string_view
                     tr("move long content into the body of the document"));
     }
     std::string lf_yaml = with_lf_line_endings(yaml);
+    if (auto simple = read_simple_front_matter(lf_yaml, first_line, limits.max_values)) return std::move(*simple);
+    return parse_yaml_mapping_in_full(lf_yaml, first_line, file_text, display_path, limits);
+}
+
+Value parse_yaml_mapping_in_full(const std::string& lf_yaml, int first_line, std::string_view file_text,
+                                 const std::string& display_path, const ParseLimits& limits) {
     check_flow_depth(lf_yaml, first_line, file_text, display_path, limits);
 
     YAML::Node root;

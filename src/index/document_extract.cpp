@@ -22,8 +22,10 @@ struct LineView {
 };
 
 LineView line_at_offset(std::string_view text, std::size_t offset) {
-    auto end = text.find_first_of("\r\n", offset);
-    if (end == std::string_view::npos) return {text.substr(offset), text.size()};
+    // A plain loop: string_view::find_first_of calls memchr once per character of the text.
+    std::size_t end = offset;
+    while (end < text.size() && text[end] != '\n' && text[end] != '\r') ++end;
+    if (end == text.size()) return {text.substr(offset), text.size()};
     std::size_t next = end + (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1);
     return {text.substr(offset, end - offset), next};
 }
@@ -72,22 +74,24 @@ bool is_setext_underline(std::string_view line) {
 // Collects the headings of a Markdown body, outside fenced code, one per line.
 std::string headings_of(std::string_view body, std::string& first_heading) {
     std::string headings;
-    std::optional<std::pair<char, std::size_t>> open_fence;
+    char fence_char = '\0';  // the open fence's character, '\0' outside fenced code
+    std::size_t fence_length = 0;
     std::string_view previous;
     for (std::size_t offset = 0; offset < body.size();) {
         auto line = line_at_offset(body, offset);
         offset = line.next;
         if (auto marker = fence(line.text)) {
-            if (!open_fence) {
-                open_fence = marker;
-            } else if (marker->first == open_fence->first && marker->second >= open_fence->second &&
+            if (fence_char == '\0') {
+                fence_char = marker->first;
+                fence_length = marker->second;
+            } else if (marker->first == fence_char && marker->second >= fence_length &&
                        trim(line.text).find_first_not_of(marker->first) == std::string_view::npos) {
-                open_fence.reset();
+                fence_char = '\0';
             }
             previous = {};
             continue;
         }
-        if (open_fence) continue;
+        if (fence_char != '\0') continue;
         std::optional<std::string_view> heading = atx_heading(line.text);
         if (!heading && is_setext_underline(line.text) && !trim(previous).empty() && !atx_heading(previous)) {
             heading = trim(previous);
@@ -147,6 +151,7 @@ void add_fields(const Value& value, const std::string& key, int depth, Extracted
 }  // namespace
 
 std::string without_age_blocks(std::string_view text) {
+    if (text.find(age_begin) == std::string_view::npos) return std::string(text);
     std::string out;
     out.reserve(text.size());
     bool inside = false;

@@ -20,8 +20,7 @@ FileStat to_file_stat(const struct stat& info) {
 
 // Walks the folder open as `directory_fd`, whose path inside the client is `prefix`.
 // Takes ownership of the descriptor.
-void walk(int directory_fd, const std::string& prefix, const std::string& client, std::vector<ScannedFile>& out,
-          int depth) {
+void walk(int directory_fd, std::string& prefix, std::string_view client, std::vector<ScannedFile>& out, int depth) {
     DIR* directory = fdopendir(directory_fd);
     if (directory == nullptr) {
         close(directory_fd);
@@ -39,9 +38,17 @@ void walk(int directory_fd, const std::string& prefix, const std::string& client
             if (S_ISDIR(info.st_mode)) {
                 if (depth >= 64) continue;
                 int child = openat(dirfd(directory), entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (child >= 0) walk(child, prefix + std::string(name) + "/", client, out, depth + 1);
+                if (child >= 0) {
+                    std::size_t length = prefix.size();
+                    prefix.append(name).append("/");
+                    walk(child, prefix, client, out, depth + 1);
+                    prefix.resize(length);
+                }
             } else if (S_ISREG(info.st_mode) && is_markdown) {
-                out.push_back(ScannedFile{client, prefix + std::string(name), to_file_stat(info)});
+                std::string path;
+                path.reserve(prefix.size() + name.size());
+                path.append(prefix).append(name);
+                out.push_back(ScannedFile{client, std::move(path), to_file_stat(info)});
             }
         }
     }
@@ -62,14 +69,19 @@ std::vector<ScannedFile> scan_documents(const std::vector<Client>& clients) {
     auto work = [&] {
         for (std::size_t i = next++; i < clients.size(); i = next++) {
             int fd = open(clients[i].directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (fd >= 0) walk(fd, "", clients[i].slug, per_client[i], 0);
+            std::string prefix;
+            per_client[i].reserve(1024);
+            if (fd >= 0) walk(fd, prefix, clients[i].slug, per_client[i], 0);
         }
     };
     std::thread helper(work);
     work();
     helper.join();
 
+    std::size_t total = 0;
+    for (const auto& list : per_client) total += list.size();
     std::vector<ScannedFile> files;
+    files.reserve(total);
     for (auto& list : per_client) {
         files.insert(files.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
     }

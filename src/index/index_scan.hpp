@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dossier/workspace.hpp"
@@ -21,7 +22,7 @@ struct FileStat {
 };
 
 struct ScannedFile {
-    std::string client;
+    std::string_view client;  // the slug of one of the clients given to scan_documents
     std::string path;  // inside the client repository, '/' separated
     FileStat stat;
 };

@@ -54,17 +54,16 @@ CREATE TABLE documents(
   type TEXT NOT NULL,
   title TEXT NOT NULL,
   owner TEXT NOT NULL,
-  problem TEXT NOT NULL,
-  UNIQUE(client, path));
-CREATE TABLE fields(doc INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, folded TEXT NOT NULL,
-                    date TEXT, number REAL);
+  problem TEXT NOT NULL);
+CREATE TABLE fields(doc INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                    folded TEXT NOT NULL, date TEXT, number REAL, PRIMARY KEY(doc, seq)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE text USING fts5(title, headings, body, fields, tags, tokenize='dossier');
 INSERT INTO text(text, rank) VALUES('rank', 'bm25(10.0, 5.0, 1.0, 2.0, 3.0)');
 )sql";
 
-// Created after a full build's inserts, which run faster without them.
+// Created after a full build's inserts, which run faster without them. documents_by_path
+// covers the refresh's comparison; dossier keeps (client, path) unique itself.
 constexpr const char* field_indexes_sql = R"sql(
-CREATE INDEX IF NOT EXISTS fields_by_doc ON fields(doc);
 CREATE INDEX IF NOT EXISTS fields_by_key ON fields(key, folded);
 CREATE INDEX IF NOT EXISTS documents_by_path ON documents(client, path, size, mtime, ctime, inode);
 )sql";
@@ -137,8 +136,8 @@ struct PreparedFile {
 PreparedFile prepare_file(const ScannedFile& file, const fs::path& clients_dir) {
     PreparedFile prepared;
     prepared.file = &file;
-    fs::path path = clients_dir / file.client / file.path;
-    std::string display = (fs::path("clients") / file.client / file.path).generic_string();
+    fs::path path = clients_dir / std::string(file.client) / file.path;
+    std::string display = "clients/" + std::string(file.client) + "/" + file.path;
     std::string bytes;
     try {
         bytes = read_file(path);
@@ -180,8 +179,10 @@ enum class WriteOutcome { added, updated, unchanged };
 // Statements of one write transaction.
 class IndexWriter {
 public:
-    explicit IndexWriter(Database& database)
+    // `empty_index`: the index holds no document yet, so none is looked up before a write.
+    IndexWriter(Database& database, bool empty_index)
         : database_(database),
+          empty_index_(empty_index),
           find_(database.prepare("SELECT id, blob FROM documents WHERE client = ?1 AND path = ?2")),
           insert_document_(database.prepare(
               "INSERT INTO documents(client, path, size, mtime, ctime, inode, blob, type, title, owner, problem) "
@@ -195,7 +196,7 @@ public:
               "INSERT INTO text(rowid, title, headings, body, fields, tags) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")),
           delete_text_(database.prepare("DELETE FROM text WHERE rowid = ?1")),
           insert_field_(database.prepare(
-              "INSERT INTO fields(doc, key, value, folded, date, number) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")),
+              "INSERT INTO fields(doc, seq, key, value, folded, date, number) VALUES(?1, ?7, ?2, ?3, ?4, ?5, ?6)")),
           delete_fields_(database.prepare("DELETE FROM fields WHERE doc = ?1")) {}
 
     // Writes `prepared` and says whether the document is new or its content changed.
@@ -203,12 +204,14 @@ public:
         const ScannedFile& file = *prepared.file;
         std::optional<std::int64_t> id;
         std::string old_blob;
-        find_.bind(1, file.client).bind(2, file.path);
-        if (find_.step()) {
-            id = find_.integer(0);
-            old_blob = std::string(find_.text(1));
+        if (!empty_index_) {
+            find_.bind(1, file.client).bind(2, file.path);
+            if (find_.step()) {
+                id = find_.integer(0);
+                old_blob = std::string(find_.text(1));
+            }
+            find_.reset();
         }
-        find_.reset();
 
         if (id && !prepared.blob.empty() && old_blob == prepared.blob) {
             bind_stat(update_stat_, 2, stat).bind(1, *id).run();
@@ -230,7 +233,9 @@ public:
         }
         insert_text_.bind(1, *id).bind(2, document.title_text).bind(3, document.headings).bind(4, document.body);
         insert_text_.bind(5, document.field_text).bind(6, document.tags).run();
+        std::int64_t seq = 0;
         for (const auto& field : document.fields) {
+            insert_field_.bind(7, seq++);
             insert_field_.bind(1, *id).bind(2, field.key).bind(3, field.value).bind(4, field.folded);
             if (field.date) insert_field_.bind(5, *field.date);
             if (field.number) insert_field_.bind(6, *field.number);
@@ -259,6 +264,7 @@ private:
     }
 
     Database& database_;
+    bool empty_index_;
     index::Statement find_, insert_document_, update_document_, update_stat_, delete_document_, insert_text_,
         delete_text_, insert_field_, delete_fields_;
 };
@@ -311,7 +317,7 @@ void compare_with_index(const StoredFiles& stored, const std::vector<ScannedFile
     }
     std::size_t next_file = 0;
     while (next_file < files.size()) {
-        const std::string& client = files[next_file].client;
+        std::string_view client = files[next_file].client;
         std::size_t end_file = next_file;
         while (end_file < files.size() && files[end_file].client == client) ++end_file;
 
@@ -467,7 +473,7 @@ RefreshSummary SearchIndex::rebuild(const IndexProgress& progress) {
         std::vector<const ScannedFile*> pointers;
         pointers.reserve(files.size());
         for (const auto& file : files) pointers.push_back(&file);
-        IndexWriter writer(database);
+        IndexWriter writer(database, true);
         write_files(writer, pointers, state_->clients_dir, now_ns(), summary, progress);
         database.execute(field_indexes_sql);
         database.prepare("INSERT INTO meta(key, value) VALUES('format', ?1)").bind(1, std::to_string(search_index_format)).run();
@@ -551,7 +557,7 @@ RefreshSummary SearchIndex::update(const IndexProgress& progress) {
     if (!state_->git_library) state_->git_library.emplace();
     database.execute("BEGIN IMMEDIATE");
     try {
-        IndexWriter writer(database);
+        IndexWriter writer(database, false);
         for (const auto& [client, path] : removed) {
             if (writer.remove(client, path)) ++summary.removed;
         }
