@@ -100,7 +100,7 @@ function __dossier_spec --no-scope-shadowing
                 --tag\t'Only the documents with this tag; repeat for several' \
                 --where\t'Only the documents whose field compares so with the value: FIELD OP VALUE, where OP is = != < <= > >=, dates compared as dates; repeat for several' \
                 --json\t'Print a JSON array (see docs/en/json-output.md)' \
-                --cached\t'List from the index as it is, without looking for changed files: faster, but it misses changes made outside dossier since the last command'
+                --cached\t'List from the index as it is, without looking for changed files: faster, but it misses every change since the last search, list or index command'
             set values --client=client --type=type --owner=text --tag=text --where=text -C=directory --lang=one-of:fr,en
             set positionals text...
         case search
@@ -116,7 +116,7 @@ function __dossier_spec --no-scope-shadowing
                 --where\t'Only the documents whose field compares so with the value: FIELD OP VALUE, where OP is = != < <= > >=, dates compared as dates; repeat for several' \
                 --limit\t'Show at most this many documents, best first (0: all)' \
                 --json\t'Print a JSON array (see docs/en/json-output.md)' \
-                --cached\t'Search the index as it is, without looking for changed files: faster, but it misses changes made outside dossier since the last command'
+                --cached\t'Search the index as it is, without looking for changed files: faster, but it misses every change since the last search, list or index command'
             set values --client=client --type=type --owner=text --tag=text --where=text --limit=text -C=directory --lang=one-of:fr,en
             set positionals text...
         case index

@@ -16,7 +16,7 @@
 namespace dossier {
 
 // The version of the index's tables and tokenizer. An index of another version is rebuilt.
-inline constexpr int search_index_format = 1;
+inline constexpr int search_index_format = 2;
 
 // One document found by a search or a listing.
 struct SearchResult {
@@ -49,7 +49,8 @@ using IndexProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 class SearchIndex {
 public:
-    // Opens the index of `workspace` at .dossier/index.sqlite without reading it yet.
+    // Opens the index of `workspace` at .dossier/index.sqlite without reading it yet. Each
+    // refresh lists the workspace's clients again.
     explicit SearchIndex(const Workspace& workspace);
     ~SearchIndex();
     SearchIndex(SearchIndex&&) noexcept;
@@ -84,9 +85,17 @@ public:
 private:
     struct State;
     RefreshSummary update(const IndexProgress& progress);
+    RefreshSummary build_locked(const IndexProgress& progress);
     std::optional<RefreshSummary> open_verified(const IndexProgress& progress);
     std::unique_ptr<State> state_;
 };
+
+// The SQLite library in use and whether it has FTS5, for `dossier version --verbose`.
+struct SearchEngineInfo {
+    std::string sqlite_version;
+    bool fts5 = false;
+};
+SearchEngineInfo search_engine_info();
 
 // Path of the index file of the workspace at `root`.
 std::filesystem::path search_index_path(const std::filesystem::path& workspace_root);

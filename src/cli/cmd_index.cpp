@@ -35,10 +35,10 @@ void run_index(Context& context, const IndexOptions& options) {
         return;
     }
     if (summary.rebuilt != RebuildReason::none) {
-        print_data(fmt::format(fmt::runtime(trn("built the search index of {} document in {:.2f} s\n",
-                                                 "built the search index of {} documents in {:.2f} s\n",
+        print_data(fmt::format(fmt::runtime(trn("built the search index of {} document in {} ms\n",
+                                                 "built the search index of {} documents in {} ms\n",
                                                  summary.documents)),
-                               summary.documents, seconds));
+                               summary.documents, static_cast<long long>(seconds * 1000)));
         return;
     }
     print_data(fmt::format(fmt::runtime(trn("{} document indexed: {} added, {} updated, {} removed\n",

@@ -20,11 +20,12 @@ struct ListOptions {
 
 std::string reference_of(const SearchResult& row) { return row.client + "/" + row.path.substr(0, row.path.size() - 3); }
 
-// Reads filters written as in a search (type:runbook owner:alice reviewed:<2024-01-01).
-SearchQuery read_inline_filters(SearchIndex& index, const std::vector<std::string>& pieces) {
+// Reads filters written as in a search (type:runbook owner:alice reviewed:<2024-01-01). Every
+// name:value is a filter here, so that a field no document has gets its own notice.
+SearchQuery read_inline_filters(const std::vector<std::string>& pieces) {
     SearchQuery query;
     for (const auto& piece : pieces) {
-        auto parsed = parse_search_query(piece, [&index](std::string_view name) { return index.has_field(name); });
+        auto parsed = parse_search_query(piece, [](std::string_view) { return true; });
         if (parsed.has_terms() || parsed.filters.empty()) {
             throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("not a filter: {}")), piece),
                         tr("list takes filters such as type:runbook or owner:alice; to find words, use dossier search"));
@@ -54,7 +55,7 @@ void run_list(Context& context, const ListOptions& options) {
     SearchIndex& index = context.search_index(options.cached);
     auto pieces = options.inline_filters;
     pieces.insert(pieces.end(), extra.begin(), extra.end());
-    SearchQuery query = read_inline_filters(index, pieces);
+    SearchQuery query = read_inline_filters(pieces);
     query.filters.insert(query.filters.end(), from_options.filters.begin(), from_options.filters.end());
     warn_unknown_fields(index, query);
 
@@ -88,7 +89,7 @@ void add_list_command(CLI::App& app, Context& context) {
     command->add_flag("--json", options->json, tr("Print a JSON array (see docs/en/json-output.md)"));
     command->add_flag("--cached", options->cached,
                       tr("List from the index as it is, without looking for changed files: faster, but it misses "
-                         "changes made outside dossier since the last command"));
+                         "every change since the last search, list or index command"));
     command->callback([&context, options] { run_list(context, *options); });
 }
 

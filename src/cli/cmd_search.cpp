@@ -74,8 +74,12 @@ void run_search(Context& context, SearchOptions& options) {
     std::string text = join_words(words);
     auto query = parse_search_query(text, [&index](std::string_view name) { return index.has_field(name); });
     query.filters.insert(query.filters.end(), filters_only.filters.begin(), filters_only.filters.end());
-    for (const auto& ignored : query.ignored) {
-        print_notice(fmt::format(fmt::runtime(tr("ignored \"{}\": it holds no word to search for")), ignored));
+    constexpr std::size_t shown = 3;
+    for (std::size_t i = 0; i < query.ignored.size() && i < shown; ++i) {
+        print_notice(fmt::format(fmt::runtime(tr("ignored {}: it contains no word to search for")), query.ignored[i]));
+    }
+    if (query.ignored.size() > shown) {
+        print_notice(fmt::format(fmt::runtime(tr("ignored {} more parts that contain no word")), query.ignored.size() - shown));
     }
     if (query.empty()) {
         throw Error(ErrorKind::usage, tr("nothing to search for"),
@@ -120,7 +124,7 @@ void add_search_command(CLI::App& app, Context& context) {
     command->add_flag("--json", options->json, tr("Print a JSON array (see docs/en/json-output.md)"));
     command->add_flag("--cached", options->cached,
                       tr("Search the index as it is, without looking for changed files: faster, but it misses "
-                         "changes made outside dossier since the last command"));
+                         "every change since the last search, list or index command"));
     command->callback([&context, options] { run_search(context, *options); });
 }
 

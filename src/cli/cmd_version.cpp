@@ -6,6 +6,7 @@
 
 #include "context.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/search_index.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
@@ -21,6 +22,8 @@ void run_version(Context& context, bool verbose) {
     text += fmt::format("libgit2 {}.{}.{}\n", major, minor, revision);
     text += fmt::format("cmark-gfm {}\n", cmark_version_string());
     text += fmt::format("fmt {}\n", FMT_VERSION);
+    auto engine = search_engine_info();
+    text += fmt::format("SQLite {} ({})\n", engine.sqlite_version, engine.fts5 ? tr("with FTS5") : tr("without FTS5: search cannot work"));
     text += fmt::format("{} {}\n", tr("language:"), current_language());
     std::string workspace = "-";
     try {
@@ -29,6 +32,7 @@ void run_version(Context& context, bool verbose) {
         // Outside a workspace the report is still useful, with "-" as the workspace.
     }
     text += fmt::format("{} {}\n", tr("workspace:"), workspace);
+    if (workspace != "-") text += fmt::format("{} {}\n", tr("search index:"), search_index_path(workspace).string());
     print_data(text);
 }
 

@@ -35,7 +35,8 @@ void add_filter_options(CLI::App* command, FilterOptions& options) {
         ->type_name(type_value);
     command->add_option("--owner", options.owner, tr("Only the documents of this owner"));
     command->add_option("--tag", options.tags, tr("Only the documents with this tag; repeat for several"))
-        ->type_name("TAG");
+        ->type_name("TAG")
+        ->allow_extra_args(false);
     command->add_option("--where", options.where,
                         tr("Only the documents whose field compares so with the value: FIELD OP VALUE, where OP is "
                            "= != < <= > >=, dates compared as dates; repeat for several"))

@@ -139,7 +139,8 @@ void add_fields(const Value& value, const std::string& key, int depth, Extracted
     }
     if (value.scalar_type() == ScalarType::null || holds_age_block(value.text())) return;
 
-    IndexedField field{key, value.text(), fold_for_search(value.text()), date_of(value), number_of(value)};
+    IndexedField field{key, value.text(), fold_for_search(date_time_as_t_form(value.text())), date_of(value),
+                       number_of(value)};
     if (key == "tags") {
         out.tags.append(field.value).append("\n");
     } else if (key != "title") {
@@ -150,34 +151,52 @@ void add_fields(const Value& value, const std::string& key, int depth, Extracted
 
 }  // namespace
 
-std::string without_age_blocks(std::string_view text) {
-    if (text.find(age_begin) == std::string_view::npos) return std::string(text);
-    std::string out;
-    out.reserve(text.size());
-    bool inside = false;
-    for (std::size_t offset = 0; offset < text.size();) {
-        auto line = line_at_offset(text, offset);
-        std::string_view content = trim(line.text);
-        if (!inside && content == age_begin) {
-            inside = true;
-        } else if (inside && content == age_end) {
-            inside = false;
-        } else if (!inside) {
-            out.append(text.substr(offset, line.next - offset));
-        }
-        offset = line.next;
+std::string date_time_as_t_form(std::string_view text) {
+    std::string out(text);
+    if (out.size() > 11 && out[10] == ' ' && is_calendar_date(std::string_view(out).substr(0, 10)) &&
+        out[11] >= '0' && out[11] <= '9') {
+        out[10] = 'T';
     }
     return out;
 }
+
+std::string without_age_blocks(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t offset = 0;
+    while (offset < text.size()) {
+        auto begin = text.find(age_begin, offset);
+        if (begin == std::string_view::npos) break;
+        out.append(text.substr(offset, begin - offset));
+        auto end = text.find(age_end, begin + age_begin.size());
+        offset = end == std::string_view::npos ? text.size() : end + age_end.size();
+    }
+    if (offset < text.size()) out.append(text.substr(offset));
+    return out;
+}
+
+namespace {
+
+// Bytes 1 and 2 mark the matching words of FTS5's snippets: a document's own are spaces.
+void blank_snippet_markers(std::string& text) {
+    for (auto& c : text) {
+        if (c == '\x01' || c == '\x02') c = ' ';
+    }
+}
+
+// A front-matter value shown in listings; an age block there leaves nothing to show.
+std::string listed_value(const std::string& value) { return holds_age_block(value) ? std::string() : value; }
+
+}  // namespace
 
 ExtractedDocument extract_document(std::string_view bytes, const std::string& display_path, std::string_view stem) {
     ExtractedDocument out;
     std::string first_heading;
     try {
         auto document = Document::parse(bytes, display_path);
-        out.type = document.type();
-        out.title = document.field("title");
-        out.owner = document.field("owner");
+        out.type = listed_value(document.type());
+        out.title = listed_value(document.field("title"));
+        out.owner = listed_value(document.field("owner"));
         add_fields(document.front_matter(), {}, 0, out);
         out.body = without_age_blocks(document.body());
     } catch (const Error& error) {
@@ -197,6 +216,9 @@ ExtractedDocument extract_document(std::string_view bytes, const std::string& di
     }
     out.headings = headings_of(out.body, first_heading);
     out.title_text = !out.title.empty() ? out.title : !first_heading.empty() ? first_heading : std::string(stem);
+    for (auto* column : {&out.title_text, &out.headings, &out.body, &out.field_text, &out.tags}) {
+        blank_snippet_markers(*column);
+    }
     return out;
 }
 

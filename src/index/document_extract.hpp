@@ -40,8 +40,12 @@ struct ExtractedDocument {
 // `problem`. Armored age blocks, in the body or in a value, are left out entirely.
 ExtractedDocument extract_document(std::string_view bytes, const std::string& display_path, std::string_view stem);
 
-// Returns `text` without its armored age blocks (BEGIN AGE ENCRYPTED FILE to END, or to the
-// end of the text when the END line is missing).
+// Returns `text` with the space between the date and the time of a date-time written
+// "2024-03-01 10:00" turned into T, so that both forms fold and compare alike.
+std::string date_time_as_t_form(std::string_view text);
+
+// Returns `text` without its armored age blocks (from the BEGIN AGE ENCRYPTED FILE marker to
+// the END marker, or to the end of the text when that is missing), also within a line.
 std::string without_age_blocks(std::string_view text);
 
 }  // namespace dossier::index

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <variant>
 
+#include "document_extract.hpp"
 #include "dossier/search_tokenizer.hpp"
 #include "dossier/yaml_value.hpp"
 
@@ -79,20 +80,19 @@ void add_filter(Conditions& conditions, const FieldFilter& filter) {
         return;
     }
     auto number = as_number(filter.value);
+    std::string folded = fold_for_search(date_time_as_t_form(filter.value));
     if (is_ordering(filter.op)) {
         if (number) {
             conditions.add(in + select + "number " + sql_operator(filter.op) + " ?)", {filter.field, *number});
         } else {
-            conditions.add(in + select + "folded " + sql_operator(filter.op) + " ?)",
-                           {filter.field, fold_for_search(filter.value)});
+            conditions.add(in + select + "folded " + sql_operator(filter.op) + " ?)", {filter.field, folded});
         }
         return;
     }
     if (number) {
-        conditions.add(in + select + "(folded = ? OR number = ?))",
-                       {filter.field, fold_for_search(filter.value), *number});
+        conditions.add(in + select + "(folded = ? OR number = ?))", {filter.field, folded, *number});
     } else {
-        conditions.add(in + select + "folded = ?)", {filter.field, fold_for_search(filter.value)});
+        conditions.add(in + select + "folded = ?)", {filter.field, folded});
     }
 }
 
@@ -109,6 +109,9 @@ void bind_all(Statement& statement, int first, const std::vector<Parameter>& par
 
 // Turns FTS5's marked snippet into one line of text and the ranges of its matching words.
 void read_snippet(std::string_view marked, SearchResult& result) {
+    while (!marked.empty() && (marked.back() == ' ' || marked.back() == '\n' || marked.back() == '\r')) {
+        marked.remove_suffix(1);
+    }
     std::size_t open = 0;
     bool last_was_space = false;
     for (char c : marked) {
@@ -116,7 +119,7 @@ void read_snippet(std::string_view marked, SearchResult& result) {
             open = result.snippet.size();
         } else if (c == highlight_close) {
             result.highlights.emplace_back(open, result.snippet.size());
-        } else if (c == '\n' || c == '\r' || c == '\t') {
+        } else if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
             if (!last_was_space) result.snippet += ' ';
             last_was_space = true;
         } else {

@@ -160,7 +160,7 @@ struct SearchIndex::State {
     fs::path file;
     fs::path stamp;
     fs::path lock;
-    std::vector<Client> clients;
+    Workspace workspace;  // its clients are listed again at each refresh
     std::optional<git::Library> git_library;  // for blob ids; started only when files are read
     std::optional<Database> database;
     std::int64_t opened_inode = 0;
@@ -168,6 +168,8 @@ struct SearchIndex::State {
 
     void open_database() {
         database = Database::open(file, false, busy_timeout_ms);
+        // Deleted text is overwritten rather than left in free pages of the file.
+        database->execute("PRAGMA secure_delete = ON");
         opened_inode = index::stat_file(file).inode;
     }
 };
@@ -403,7 +405,7 @@ SearchIndex::SearchIndex(const Workspace& workspace) : state_(std::make_unique<S
     state_->file = search_index_path(workspace.root());
     state_->stamp = state_->state_dir / "index.stamp";
     state_->lock = state_->state_dir / "index.lock";
-    state_->clients = workspace.clients();
+    state_->workspace = workspace;
 }
 
 SearchIndex::~SearchIndex() = default;
@@ -429,7 +431,12 @@ void create_state_dir(const fs::path& directory) {
 RebuildReason check_index_file(const fs::path& file, const fs::path& stamp, std::string& damage) {
     std::error_code error;
     if (!fs::exists(file, error)) return RebuildReason::created;
-    if (read_small_file(stamp) != stamp_text(file)) {
+    std::string recorded = read_small_file(stamp);
+    if (recorded.starts_with(std::to_string(search_index_format) + " ") == false &&
+        recorded.find(' ') != std::string::npos) {
+        return RebuildReason::format_changed;  // the stamp begins with the format of its index
+    }
+    if (recorded != stamp_text(file)) {
         damage = tr("the file was changed outside dossier or left incomplete");
         return RebuildReason::damaged;
     }
@@ -456,6 +463,10 @@ RebuildReason check_format(Database& database, std::string& damage) {
 RefreshSummary SearchIndex::rebuild(const IndexProgress& progress) {
     create_state_dir(state_->state_dir);
     IndexLock lock(state_->lock, true);
+    return build_locked(progress);
+}
+
+RefreshSummary SearchIndex::build_locked(const IndexProgress& progress) {
     state_->database.reset();
     if (!state_->git_library) state_->git_library.emplace();
 
@@ -463,13 +474,23 @@ RefreshSummary SearchIndex::rebuild(const IndexProgress& progress) {
     building += ".new";
     std::error_code ignored;
     fs::remove(building, ignored);
+    // The new file replaces the index only once complete; a failure leaves the old one.
+    struct RemoveOnFailure {
+        const fs::path& path;
+        bool done = false;
+        ~RemoveOnFailure() {
+            std::error_code error;
+            if (!done) fs::remove(path, error);
+        }
+    } cleanup{building};
     RefreshSummary summary;
     {
         auto database = Database::open(building, false, busy_timeout_ms);
         database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
         database.execute(schema_sql);
         database.execute("BEGIN");
-        auto files = index::scan_documents(state_->clients);
+        auto clients = state_->workspace.clients();
+        auto files = index::scan_documents(clients);
         std::vector<const ScannedFile*> pointers;
         pointers.reserve(files.size());
         for (const auto& file : files) pointers.push_back(&file);
@@ -481,7 +502,15 @@ RefreshSummary SearchIndex::rebuild(const IndexProgress& progress) {
         summary.documents = files.size();
     }
     flush_to_disk(building);
-    fs::rename(building, state_->file);
+    std::error_code error;
+    fs::rename(building, state_->file, error);
+    if (error) {
+        throw Error(ErrorKind::io,
+                    fmt::format(fmt::runtime(tr("cannot replace the search index {}: {}")), state_->file.string(),
+                                error.message()),
+                    tr("check that the workspace's .dossier folder can be written"));
+    }
+    cleanup.done = true;
     write_file_atomically(state_->stamp, stamp_text(state_->file));
     state_->open_database();
     state_->verified = true;
@@ -506,7 +535,19 @@ std::optional<RefreshSummary> SearchIndex::open_verified(const IndexProgress& pr
         state_->verified = true;
         return std::nullopt;
     }
-    auto summary = rebuild(progress);
+
+    // Another process may be building it now: wait for it, then look again.
+    create_state_dir(state_->state_dir);
+    IndexLock lock(state_->lock, true);
+    std::string damage_now;
+    if (check_index_file(state_->file, state_->stamp, damage_now) == RebuildReason::none) {
+        state_->open_database();
+        if (check_format(*state_->database, damage_now) == RebuildReason::none) {
+            state_->verified = true;
+            return std::nullopt;
+        }
+    }
+    auto summary = build_locked(progress);
     summary.rebuilt = reason;
     summary.damage = damage;
     return summary;
@@ -534,7 +575,8 @@ RefreshSummary SearchIndex::update(const IndexProgress& progress) {
     Database& database = *state_->database;
     std::int64_t refresh_start = now_ns();
     // Read the folders while the index's list of documents is read.
-    auto scanning = std::async(std::launch::async, [this] { return index::scan_documents(state_->clients); });
+    auto clients = state_->workspace.clients();
+    auto scanning = std::async(std::launch::async, [&clients] { return index::scan_documents(clients); });
     StoredFiles stored = load_stored(database);
     auto files = scanning.get();
 

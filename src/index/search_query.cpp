@@ -11,7 +11,10 @@
 namespace dossier {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+// NUL counts as a space: FTS5 would read it as the end of the query.
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\0';
+}
 
 bool is_field_name_char(char c, bool first) {
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -50,7 +53,11 @@ std::vector<Item> split_items(std::string_view text) {
 std::string without_quotes(std::string_view text) {
     std::string out;
     for (char c : text) {
-        if (c != '"') out += c;
+        if (c == '\0') {
+            out += ' ';
+        } else if (c != '"') {
+            out += c;
+        }
     }
     return out;
 }

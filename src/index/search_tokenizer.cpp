@@ -55,6 +55,8 @@ struct Folding {
 
 Folding compute_folding(char32_t code_point) {
     Folding folding;
+    // U+02BC is a letter for Unicode, but in French text it stands for the apostrophe.
+    if (code_point == 0x02BC) return folding;
     folding.in_word = is_word_category(utf8proc_category(static_cast<utf8proc_int32_t>(code_point)));
     if (!folding.in_word) return folding;
     if (auto special = special_fold(code_point); !special.empty()) {
@@ -155,17 +157,26 @@ void tokenize_for_search(std::string_view text, const std::function<bool(const S
         // Read the word.
         std::size_t begin = offset;
         folded.clear();
+        bool cut = false;  // the folded word reached max_token_bytes: the rest is read, not kept
         while (offset < text.size()) {
             code_point = read_code_point(text, offset, length);
             if (code_point < 0x80) {
                 auto byte = static_cast<unsigned char>(code_point);
                 if (!is_ascii_word_byte(byte)) break;
-                if (folded.size() < max_token_bytes) folded += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte);
+                if (folded.size() < max_token_bytes && !cut) {
+                    folded += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte);
+                } else {
+                    cut = true;
+                }
             } else {
                 if (code_point == 0xFFFFFFFF) break;
                 const auto& folding = folding_of(code_point, scratch);
                 if (!folding.in_word) break;
-                if (folded.size() + folding.folded.size() <= max_token_bytes) folded += folding.folded;
+                if (folded.size() + folding.folded.size() <= max_token_bytes && !cut) {
+                    folded += folding.folded;
+                } else {
+                    cut = true;
+                }
             }
             offset += length;
         }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "dossier/i18n.hpp"
+#include "dossier/search_index.hpp"
 #include "fts5_tokenizer.hpp"
 
 namespace dossier::index {
@@ -152,3 +153,18 @@ double Statement::real(int column) const { return sqlite3_column_double(statemen
 bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
 }  // namespace dossier::index
+
+namespace dossier {
+
+SearchEngineInfo search_engine_info() {
+    SearchEngineInfo info;
+    info.sqlite_version = sqlite3_libversion();
+    sqlite3* handle = nullptr;
+    if (sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+        info.fts5 = index::register_search_tokenizer(handle) == SQLITE_OK;
+    }
+    sqlite3_close_v2(handle);
+    return info;
+}
+
+}  // namespace dossier
