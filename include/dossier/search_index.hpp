@@ -27,7 +27,7 @@ struct SearchResult {
     std::string owner;
     std::string problem;  // why the document could not be read, when it could not
     std::string snippet;  // text around the matching words, on one line; empty for listings
-    // Byte ranges [begin, end) of `snippet` that hold matching words.
+    // Byte ranges [begin, end) of `snippet` that contain matching words.
     std::vector<std::pair<std::size_t, std::size_t>> highlights;
     double score = 0;     // BM25 relevance, higher is better; 0 for listings
 };
@@ -59,7 +59,7 @@ public:
     // Brings the index up to date with the files of every client: reads again only the files
     // whose size, times or inode changed (and whose Git blob id then differs), removes the
     // documents of deleted files and clients. Builds the index from scratch when it is missing,
-    // of another format, changed outside dossier or damaged, and says why in the summary.
+    // of another format, changed outside dossier or damaged, and records the reason in the summary.
     // Throws Error(io) when .dossier/ cannot be written.
     RefreshSummary refresh(const IndexProgress& progress = {});
 
@@ -74,7 +74,7 @@ public:
     // Returns up to `limit` documents (0: all) that match `query`, best first, or sorted by
     // client and path when the query has no words. Uses the index as it is: call refresh()
     // first for current results. A damaged index is rebuilt and the search run again; the
-    // returned summary says so.
+    // returned summary records it.
     std::vector<SearchResult> search(const SearchQuery& query, std::size_t limit, RefreshSummary* rebuilt = nullptr);
 
     // Returns true when some indexed document has the top-level front-matter key `name`.

@@ -31,7 +31,7 @@ struct SearchQuery {
     // No term of this list may match (-word).
     std::vector<SearchTerm> excluded;
     std::vector<FieldFilter> filters;
-    // Parts of the query that hold no word to search, such as a lone "-" or "(", ignored.
+    // Parts of the query that contain no word to search, such as a lone "-" or "(", ignored.
     std::vector<std::string> ignored;
 
     bool has_terms() const { return !required.empty() || !excluded.empty(); }
@@ -48,14 +48,14 @@ bool is_builtin_filter_field(std::string_view name);
 // that order; word* matches words that begin so; -word excludes; OR in capitals between two
 // terms matches either. `name:value`, `name:<value` (operators = != < <= > >=) and
 // `name:"a value"` are filters when `name` is built in (client, type, owner, tag, status) or
-// `is_field(name)` says that documents have such a field; otherwise they are words, so
+// `is_field(name)` returns true, meaning that documents have such a field; otherwise they are words, so
 // C:\Users and https://x are searched as typed. Every other character only separates words.
 // Never fails on what a user types, except for a query longer than max_query_bytes or with
 // more than max_query_terms terms: Error(usage).
 SearchQuery parse_search_query(std::string_view text, const std::function<bool(std::string_view)>& is_field);
 
 // Parses one condition of --where given as FIELD OP VALUE in one piece ("reviewed<2024-01-01",
-// "owner = alice") or nullopt when `text` holds no operator after a field name.
+// "owner = alice") or nullopt when `text` contains no operator after a field name.
 std::optional<FieldFilter> parse_condition(std::string_view text);
 
 // Parses an operator written as = == != < <= > >=, or nullopt.

@@ -181,7 +181,7 @@ enum class WriteOutcome { added, updated, unchanged };
 // Statements of one write transaction.
 class IndexWriter {
 public:
-    // `empty_index`: the index holds no document yet, so none is looked up before a write.
+    // `empty_index`: the index contains no document yet, so none is looked up before a write.
     IndexWriter(Database& database, bool empty_index)
         : database_(database),
           empty_index_(empty_index),
@@ -201,7 +201,7 @@ public:
               "INSERT INTO fields(doc, seq, key, value, folded, date, number) VALUES(?1, ?7, ?2, ?3, ?4, ?5, ?6)")),
           delete_fields_(database.prepare("DELETE FROM fields WHERE doc = ?1")) {}
 
-    // Writes `prepared` and says whether the document is new or its content changed.
+    // Writes `prepared` and returns whether the document is new, changed or unchanged.
     WriteOutcome write(const PreparedFile& prepared, const FileStat& stat) {
         const ScannedFile& file = *prepared.file;
         std::optional<std::int64_t> id;

@@ -52,10 +52,11 @@ Database::~Database() {
     if (handle_ != nullptr) sqlite3_close_v2(handle_);
 }
 
-void Database::check(int code, std::string_view what) const {
+void Database::check(int code, std::string_view) const {
     if (code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE) return;
     std::string detail = handle_ != nullptr ? sqlite3_errmsg(handle_) : sqlite3_errstr(code);
-    throw SqliteError(code, fmt::format(fmt::runtime(tr("the search index failed: {} ({})")), detail, what));
+    throw SqliteError(code, fmt::format(fmt::runtime(tr("the search index failed: {}")), detail),
+                      tr("run \"dossier index --rebuild\"; if that fails too, delete .dossier/index.sqlite"));
 }
 
 void Database::execute(std::string_view sql) {
