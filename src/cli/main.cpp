@@ -127,8 +127,13 @@ int run(int argc, char** argv) {
             selected = selected->get_subcommands().front();
             command += " " + selected->get_name();
         }
-        std::cerr << fmt::format("{} {}\n", tr("hint:"),
-                                 fmt::format(fmt::runtime(tr("run \"{} --help\" for its usage")), command));
+        std::string hint = fmt::format(fmt::runtime(tr("run \"{} --help\" for its usage")), command);
+        // "dossier search -vpn": CLI11 reads the excluded word as an option.
+        if ((command == "dossier search" || command == "dossier list") &&
+            dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+            hint = tr("to exclude a word with -word, put -- before the query: dossier search -- vpn -test");
+        }
+        std::cerr << fmt::format("{} {}\n", tr("hint:"), hint);
         return static_cast<int>(ExitCode::usage);
     } catch (const Error& error) {
         dossier::cli::print_error(error, context.color_stderr());

@@ -717,3 +717,10 @@ TEST_CASE_FIXTURE(SearchSandbox, "search output never passes escape codes from d
     CHECK(result.out.find('\x1b') == std::string::npos);
     CHECK(result.out.find('\a') == std::string::npos);
 }
+
+TEST_CASE_FIXTURE(SearchSandbox, "an excluded word without -- gets a hint to add it") {
+    auto result = dossier({"search", "vpn", "-tunnel"});
+
+    CHECK(result.exit_status == 2);
+    CHECK(contains(result.err, "put -- before the query: dossier search -- vpn -test"));
+}
