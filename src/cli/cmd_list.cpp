@@ -57,6 +57,7 @@ void run_list(Context& context, const ListOptions& options) {
     pieces.insert(pieces.end(), extra.begin(), extra.end());
     SearchQuery query = read_inline_filters(pieces);
     query.filters.insert(query.filters.end(), from_options.filters.begin(), from_options.filters.end());
+    check_filter_values(query);
     warn_unknown_fields(index, query);
 
     RefreshSummary rebuilt;

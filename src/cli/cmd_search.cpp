@@ -85,6 +85,7 @@ void run_search(Context& context, SearchOptions& options) {
         throw Error(ErrorKind::usage, tr("nothing to search for"),
                     tr("give words, a \"phrase\" in quotes, a prefix such as vpn*, or a filter such as type:runbook"));
     }
+    check_filter_values(query);
     warn_unknown_fields(index, query);
 
     RefreshSummary rebuilt;
@@ -120,6 +121,7 @@ void add_search_command(CLI::App& app, Context& context) {
         ->type_name("QUERY");
     add_filter_options(command, options->filters);
     command->add_option("--limit", options->limit, tr("Show at most this many documents, best first (0: all)"))
+        ->check(CLI::Range(0, 1000000))
         ->capture_default_str();
     command->add_flag("--json", options->json, tr("Print a JSON array (see docs/en/json-output.md)"));
     command->add_flag("--cached", options->cached,

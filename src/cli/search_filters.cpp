@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "dossier/i18n.hpp"
+#include "dossier/yaml_value.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
@@ -19,6 +20,10 @@ FieldFilter read_where(const std::vector<std::string>& pieces, std::vector<std::
         if (filter && !filter->value.empty()) break;
     }
     if (!filter) {
+        throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid --where: {}")), text),
+                    tr("write a field, an operator (= != < <= > >=) and a value: --where reviewed '<' 2024-01-01"));
+    }
+    if (filter->value.empty() || std::string_view("<>=!").find(filter->value.front()) != std::string_view::npos) {
         throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid --where: {}")), text),
                     tr("write a field, an operator (= != < <= > >=) and a value: --where reviewed '<' 2024-01-01"));
     }
@@ -54,6 +59,16 @@ void apply_filter_options(Context& context, const FilterOptions& options, Search
     if (!options.owner.empty()) query.filters.push_back({"owner", CompareOp::equal, options.owner});
     for (const auto& tag : options.tags) query.filters.push_back({"tags", CompareOp::equal, tag});
     for (const auto& pieces : options.where) query.filters.push_back(read_where(pieces, extra_words));
+}
+
+void check_filter_values(const SearchQuery& query) {
+    for (const auto& filter : query.filters) {
+        if (looks_like_invalid_date(filter.value)) {
+            throw Error(ErrorKind::usage,
+                        fmt::format(fmt::runtime(tr("invalid date in the filter on {}: {}")), filter.field, filter.value),
+                        tr("write a calendar date as YYYY-MM-DD"));
+        }
+    }
 }
 
 void warn_unknown_fields(SearchIndex& index, const SearchQuery& query) {

@@ -177,6 +177,22 @@ std::string without_age_blocks(std::string_view text) {
 
 namespace {
 
+// Returns `bytes` with each byte that is not part of valid UTF-8, and each NUL, made a space.
+std::string with_invalid_bytes_as_spaces(std::string_view bytes) {
+    std::string text(bytes);
+    std::size_t offset = 0;
+    while (offset < text.size()) {
+        auto invalid = find_invalid_utf8(std::string_view(text).substr(offset));
+        if (invalid == std::string_view::npos) break;
+        text[offset + invalid] = ' ';
+        offset += invalid + 1;
+    }
+    for (auto& c : text) {
+        if (c == '\0') c = ' ';
+    }
+    return text;
+}
+
 // Bytes 1 and 2 mark the matching words of FTS5's snippets: a document's own are spaces.
 void blank_snippet_markers(std::string& text) {
     for (auto& c : text) {
@@ -210,7 +226,7 @@ ExtractedDocument extract_document(std::string_view bytes, const std::string& di
         try {
             text = decode_text(bytes, display_path).utf8;
         } catch (const Error&) {
-            text.clear();  // not text at all: only its file name can find it
+            text = with_invalid_bytes_as_spaces(bytes);  // such as one Windows-1252 "é"
         }
         out.body = without_age_blocks(text);
     }

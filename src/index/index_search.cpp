@@ -1,6 +1,8 @@
 #include "index_search.hpp"
 
 #include <charconv>
+#include <deque>
+#include <optional>
 #include <variant>
 
 #include "document_extract.hpp"
@@ -129,7 +131,92 @@ void read_snippet(std::string_view marked, SearchResult& result) {
     }
 }
 
-SearchResult read_row(const Statement& statement) {
+// The folded words of the query's terms, to find them again in a document's text.
+struct QueryWords {
+    std::vector<std::string> exact;
+    std::vector<std::string> prefixes;  // the last word of a term written with *
+
+    bool matches(std::string_view folded) const {
+        for (const auto& word : exact) {
+            if (folded == word) return true;
+        }
+        for (const auto& prefix : prefixes) {
+            if (folded.starts_with(prefix)) return true;
+        }
+        return false;
+    }
+};
+
+QueryWords query_words(const SearchQuery& query) {
+    QueryWords words;
+    for (const auto& group : query.required) {
+        for (const auto& term : group) {
+            std::vector<std::string> folded;
+            tokenize_for_search(term.text, [&folded](const SearchToken& token) {
+                folded.emplace_back(token.folded);
+                return true;
+            });
+            for (std::size_t i = 0; i < folded.size(); ++i) {
+                (term.prefix && i + 1 == folded.size() ? words.prefixes : words.exact).push_back(folded[i]);
+            }
+        }
+    }
+    return words;
+}
+
+constexpr std::size_t words_before = 6;
+constexpr std::size_t words_after = 12;
+
+// Returns the text around the first matching word of `text`, with the matching words between
+// the markers that read_snippet reads, or nothing when no word matches. FTS5's own snippet()
+// takes time in the square of the matches, minutes for a pasted log of a few megabytes; this
+// reads the text once, up to the end of the window.
+std::string marked_snippet(std::string_view text, const QueryWords& words) {
+    struct Word {
+        std::size_t begin, end;
+        bool match;
+    };
+    std::deque<Word> window;
+    std::optional<std::size_t> first_match;  // index in `window`
+    bool more_before = false;  // words were dropped before the window
+    bool more_after = false;
+    tokenize_for_search(text, [&](const SearchToken& token) {
+        if (first_match && window.size() > *first_match + words_after) {
+            more_after = true;
+            return false;
+        }
+        window.push_back({token.begin, token.end, words.matches(token.folded)});
+        if (!first_match) {
+            if (window.back().match) {
+                first_match = window.size() - 1;
+            } else if (window.size() > words_before) {
+                window.pop_front();
+                more_before = true;
+            }
+        }
+        return true;
+    });
+    if (!first_match) return {};
+
+    std::size_t begin = more_before ? window.front().begin : 0;
+    std::size_t end = more_after ? window.back().end : text.size();
+    std::string marked = more_before ? "… " : "";
+    std::size_t position = begin;
+    for (const auto& word : window) {
+        if (!word.match) continue;
+        marked.append(text.substr(position, word.begin - position));
+        marked += '\x01';
+        marked.append(text.substr(word.begin, word.end - word.begin));
+        marked += '\x02';
+        position = word.end;
+    }
+    marked.append(text.substr(position, end - position));
+    if (more_after) marked += " …";
+    return marked;
+}
+
+// Columns 6 to 10 of a search row: the texts where a snippet is looked for, in this order.
+SearchResult read_row(const Statement& statement, const QueryWords* words) {
     SearchResult result;
     result.client = statement.text(0);
     result.path = statement.text(1);
@@ -137,8 +224,14 @@ SearchResult read_row(const Statement& statement) {
     result.title = statement.text(3);
     result.owner = statement.text(4);
     result.problem = statement.text(5);
-    read_snippet(statement.text(6), result);
-    result.score = statement.real(7);
+    result.score = statement.real(11);
+    if (words == nullptr) return result;
+    for (int column = 6; column <= 10; ++column) {
+        std::string marked = marked_snippet(statement.text(column), *words);
+        if (marked.empty()) continue;
+        read_snippet(marked, result);
+        break;
+    }
     return result;
 }
 
@@ -165,16 +258,16 @@ std::vector<SearchResult> run_search(Database& database, const SearchQuery& quer
     std::string sql;
     std::string match;
     if (!query.required.empty()) {
-        sql = "SELECT " + columns + "snippet(text, -1, char(1), char(2), '…', 16), -rank " +
+        sql = "SELECT " + columns + "text.body, text.headings, text.fields, text.tags, text.title, -rank " +
               "FROM text JOIN documents d ON d.id = text.rowid WHERE text MATCH ?" + conditions.sql +
               " ORDER BY rank" + limit_sql;
         match = fts5_expression(query);
     } else if (!query.excluded.empty()) {
-        sql = "SELECT " + columns + "'', 0 FROM documents d WHERE d.id NOT IN (SELECT rowid FROM text WHERE text MATCH ?)" +
+        sql = "SELECT " + columns + "'', '', '', '', '', 0 FROM documents d WHERE d.id NOT IN (SELECT rowid FROM text WHERE text MATCH ?)" +
               conditions.sql + " ORDER BY d.client, d.path" + limit_sql;
         match = fts5_excluded_expression(query);
     } else {
-        sql = "SELECT " + columns + "'', 0 FROM documents d WHERE 1" + conditions.sql + " ORDER BY d.client, d.path" +
+        sql = "SELECT " + columns + "'', '', '', '', '', 0 FROM documents d WHERE 1" + conditions.sql + " ORDER BY d.client, d.path" +
               limit_sql;
     }
 
@@ -183,7 +276,8 @@ std::vector<SearchResult> run_search(Database& database, const SearchQuery& quer
     if (!match.empty()) statement.bind(first++, std::string_view(match));
     bind_all(statement, first, conditions.parameters);
     std::vector<SearchResult> results;
-    while (statement.step()) results.push_back(read_row(statement));
+    QueryWords words = query_words(query);
+    while (statement.step()) results.push_back(read_row(statement, query.required.empty() ? nullptr : &words));
     return results;
 }
 

@@ -432,10 +432,12 @@ RebuildReason check_index_file(const fs::path& file, const fs::path& stamp, std:
     std::error_code error;
     if (!fs::exists(file, error)) return RebuildReason::created;
     std::string recorded = read_small_file(stamp);
-    if (recorded.starts_with(std::to_string(search_index_format) + " ") == false &&
-        recorded.find(' ') != std::string::npos) {
-        return RebuildReason::format_changed;  // the stamp begins with the format of its index
-    }
+    // The stamp begins with the format of its index, a number.
+    auto space = recorded.find(' ');
+    std::string_view format = std::string_view(recorded).substr(0, space == std::string::npos ? 0 : space);
+    bool is_number = !format.empty() && format.size() < 6 &&
+                     format.find_first_not_of("0123456789") == std::string_view::npos;
+    if (is_number && format != std::to_string(search_index_format)) return RebuildReason::format_changed;
     if (recorded != stamp_text(file)) {
         damage = tr("the file was changed outside dossier or left incomplete");
         return RebuildReason::damaged;

@@ -724,3 +724,24 @@ TEST_CASE_FIXTURE(SearchSandbox, "an excluded word without -- gets a hint to add
     CHECK(result.exit_status == 2);
     CHECK(contains(result.err, "put -- before the query: dossier search -- vpn -test"));
 }
+
+TEST_CASE_FIXTURE(SearchSandbox, "a --where without a value or with a bad operator is a usage error") {
+    auto no_value = dossier({"list", "--where", "reviewed", "<"});
+    auto bad_operator = dossier({"list", "--where", "reviewed", "=<", "2027-03-01"});
+
+    CHECK(no_value.exit_status == 2);
+    CHECK(contains(no_value.err, "invalid --where: reviewed <"));
+    CHECK(bad_operator.exit_status == 2);
+    CHECK(contains(bad_operator.err, "invalid --where: reviewed =<"));
+}
+
+TEST_CASE_FIXTURE(SearchSandbox, "a filter on an impossible date is a usage error") {
+    auto result = dossier({"search", "reviewed:<2027-02-30"});
+
+    CHECK(result.exit_status == 2);
+    CHECK(contains(result.err, "invalid date in the filter on reviewed: 2027-02-30"));
+}
+
+TEST_CASE_FIXTURE(SearchSandbox, "a negative --limit is a usage error") {
+    CHECK(dossier({"search", "--limit", "-1", "vpn"}).exit_status == 2);
+}

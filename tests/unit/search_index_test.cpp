@@ -1145,3 +1145,39 @@ TEST_CASE_FIXTURE(DamageFixture, "index damaged while open is rebuilt by search"
     CHECK(rebuilt.rebuilt == RebuildReason::damaged);
     CHECK(sorted_references(results) == "acme/kb/ticket");
 }
+
+TEST_CASE_FIXTURE(SearchIndexFixture, "snippet of a document of 100,000 matching lines comes fast") {
+    std::string body = "---\ntype: note\ntitle: Journal\n---\n";
+    for (int i = 0; i < 100'000; ++i) body += "line " + std::to_string(i) + " hugeword text\n";
+    write("acme", "kb/journal.md", body);
+
+    auto start = std::chrono::steady_clock::now();
+    auto results = search("hugeword", 1);
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].snippet.starts_with("line 0 hugeword text"));
+    CHECK(results[0].snippet.ends_with(" …"));
+    // FTS5's snippet() took minutes here; the bound is loose, for a loaded machine.
+    CHECK(seconds < 20);
+}
+
+TEST_CASE_FIXTURE(SearchIndexFixture, "snippet starts with an ellipsis when words come before the window") {
+    write("acme", "kb/long.md",
+          "---\ntype: kb\ntitle: Long\n---\none two three four five six seven eight nine ten tunnel eleven\n");
+
+    auto results = search("tunnel");
+
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].snippet == "… five six seven eight nine ten tunnel eleven");
+    REQUIRE(results[0].highlights.size() == 1);
+    auto [begin, end] = results[0].highlights[0];
+    CHECK(results[0].snippet.substr(begin, end - begin) == "tunnel");
+}
+
+TEST_CASE_FIXTURE(SearchIndexFixture, "document with invalid UTF-8 bytes is still found by its words") {
+    write("acme", "kb/legacy.md", "---\ntitle: inv\n---\ninvword caf\xe9 \xff\xfe more\n");
+
+    CHECK(found("invword") == "acme/kb/legacy");
+    CHECK(found("more") == "acme/kb/legacy");
+}
