@@ -60,7 +60,9 @@ struct Conditions {
 
 bool is_ordering(CompareOp op) { return op != CompareOp::equal && op != CompareOp::not_equal; }
 
-void add_filter(Conditions& conditions, const FieldFilter& filter) {
+// `few_candidates`: the words of the query already narrow the documents, so each is looked
+// up in `fields` by its primary key rather than listing every document the filter passes.
+void add_filter(Conditions& conditions, const FieldFilter& filter, bool few_candidates) {
     // The client and the type are columns of every document: a file without front matter is
     // a note and has no type field.
     if (filter.field == "client" || filter.field == "type") {
@@ -68,11 +70,14 @@ void add_filter(Conditions& conditions, const FieldFilter& filter) {
         return;
     }
 
-    const std::string in = filter.op == CompareOp::not_equal ? "d.id NOT IN " : "d.id IN ";
-    const std::string select = "(SELECT doc FROM fields WHERE key = ? AND ";
+    const std::string in = few_candidates ? (filter.op == CompareOp::not_equal ? "NOT EXISTS " : "EXISTS ")
+                                          : (filter.op == CompareOp::not_equal ? "d.id NOT IN " : "d.id IN ");
+    const std::string select =
+        few_candidates ? "(SELECT 1 FROM fields WHERE doc = d.id AND key = ? AND " : "(SELECT doc FROM fields WHERE key = ? AND ";
     // field: (no value) asks for documents where the field is absent or empty.
     if (filter.value.empty() && !is_ordering(filter.op)) {
-        std::string membership = filter.op == CompareOp::equal ? "d.id NOT IN " : "d.id IN ";
+        std::string membership = few_candidates ? (filter.op == CompareOp::equal ? "NOT EXISTS " : "EXISTS ")
+                                                : (filter.op == CompareOp::equal ? "d.id NOT IN " : "d.id IN ");
         conditions.add(membership + select + "folded != '')", {filter.field});
         return;
     }
@@ -251,7 +256,7 @@ std::string fts5_excluded_expression(const SearchQuery& query) { return alternat
 
 std::vector<SearchResult> run_search(Database& database, const SearchQuery& query, std::size_t limit) {
     Conditions conditions;
-    for (const auto& filter : query.filters) add_filter(conditions, filter);
+    for (const auto& filter : query.filters) add_filter(conditions, filter, !query.required.empty());
     const std::string columns = "d.client, d.path, d.type, d.title, d.owner, d.problem, ";
     const std::string limit_sql = " LIMIT " + std::to_string(limit == 0 ? -1 : static_cast<long long>(limit));
 
