@@ -30,9 +30,12 @@ struct SearchResult {
     // Byte ranges [begin, end) of `snippet` that contain matching words.
     std::vector<std::pair<std::size_t, std::size_t>> highlights;
     double score = 0;     // BM25 relevance, higher is better; 0 for listings
+
+    // Returns the document's reference: client/path without .md.
+    std::string reference() const { return client + "/" + path.substr(0, path.size() - 3); }
 };
 
-// Why the index was built from scratch by a command, if it was.
+// The reason a command built the index from scratch, if it did.
 enum class RebuildReason { none, created, requested, format_changed, damaged };
 
 struct RefreshSummary {

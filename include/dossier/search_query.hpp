@@ -1,4 +1,4 @@
-// What a user types to search: words, phrases, prefixes, exclusions and field filters.
+// Search queries: words, phrases, prefixes, exclusions and field filters.
 #pragma once
 
 #include <functional>
@@ -44,14 +44,15 @@ inline constexpr std::size_t max_query_terms = 64;
 // The fields that are always filters when written `name:value`.
 bool is_builtin_filter_field(std::string_view name);
 
-// Parses `text`. Words separated by spaces must all match; "a phrase" matches those words in
-// that order; word* matches words that begin so; -word excludes; OR in capitals between two
-// terms matches either. `name:value`, `name:<value` (operators = != < <= > >=) and
-// `name:"a value"` are filters when `name` is built in (client, type, owner, tag, status) or
-// `is_field(name)` returns true, meaning that documents have such a field; otherwise they are words, so
-// C:\Users and https://x are searched as typed. Every other character only separates words.
-// Never fails on what a user types, except for a query longer than max_query_bytes or with
-// more than max_query_terms terms: Error(usage).
+// Parses `text`:
+// - words separated by spaces must all match, and "a phrase" matches its words in order;
+// - word* matches the words that begin so, -word excludes, and OR in capitals between two
+//   terms matches either;
+// - `name:value`, `name:<value` (operators = != < <= > >=) and `name:"a value"` are filters
+//   when `name` is built in (client, type, owner, tag, status) or `is_field(name)` returns
+//   true. Otherwise they are words, so C:\Users and https://x are searched as typed.
+// Every other character only separates words. Throws Error(usage) only for a query longer
+// than max_query_bytes or with more than max_query_terms terms.
 SearchQuery parse_search_query(std::string_view text, const std::function<bool(std::string_view)>& is_field);
 
 // Parses one condition of --where given as FIELD OP VALUE in one piece ("reviewed<2024-01-01",

@@ -16,7 +16,7 @@ struct SearchToken {
 };
 
 // Splits `text` into words and calls `on_token` for each, in order, until it returns false.
-// A word is a run of letters, digits and combining marks; every other character separates
+// A word is a run of letters, digits and combining marks. Every other character separates
 // words, so "SRV-01" gives srv and 01, and "10.0.0.1" gives 10, 0, 0 and 1. Each word is
 // case-folded, with its accents removed and compatibility forms expanded (Société gives
 // societe, œ gives oe, ﬁ gives fi, Straße gives strasse). A French elided word before an

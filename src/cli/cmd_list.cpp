@@ -18,8 +18,6 @@ struct ListOptions {
     bool cached = false;
 };
 
-std::string reference_of(const SearchResult& row) { return row.client + "/" + row.path.substr(0, row.path.size() - 3); }
-
 // Reads filters written as in a search (type:runbook owner:alice reviewed:<2024-01-01). Every
 // name:value is a filter here, so that a field no document has gets its own notice.
 SearchQuery read_inline_filters(const std::vector<std::string>& pieces) {
@@ -42,7 +40,7 @@ void print_rows(const std::vector<SearchResult>& rows) {
     for (const auto& row : rows) {
         std::string title = row.problem.empty() ? row.title : fmt::format(fmt::runtime(tr("(unreadable: {})")), row.problem);
         text += fmt::format("{:<{}}  {}  {}  {}\n", terminal_safe_line(row.type.empty() ? "?" : row.type), type_width,
-                            terminal_safe_line(reference_of(row)), terminal_safe_line(title),
+                            terminal_safe_line(row.reference()), terminal_safe_line(title),
                             row.owner.empty() ? "-" : terminal_safe_line(row.owner));
     }
     print_data(text);
@@ -67,7 +65,7 @@ void run_list(Context& context, const ListOptions& options) {
     if (options.json) {
         auto array = nlohmann::ordered_json::array();
         for (const auto& row : rows) {
-            nlohmann::ordered_json item = {{"client", row.client}, {"path", row.path}, {"ref", reference_of(row)},
+            nlohmann::ordered_json item = {{"client", row.client}, {"path", row.path}, {"ref", row.reference()},
                                            {"type", row.type},     {"title", row.title}, {"owner", row.owner}};
             if (!row.problem.empty()) item["error"] = row.problem;
             array.push_back(item);

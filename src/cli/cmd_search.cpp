@@ -19,10 +19,6 @@ struct SearchOptions {
     bool cached = false;
 };
 
-std::string reference_of(const SearchResult& result) {
-    return result.client + "/" + result.path.substr(0, result.path.size() - 3);
-}
-
 std::string join_words(const std::vector<std::string>& words) {
     std::string text;
     for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
@@ -32,7 +28,7 @@ std::string join_words(const std::vector<std::string>& words) {
 nlohmann::ordered_json to_json(const SearchResult& result) {
     auto highlights = nlohmann::ordered_json::array();
     for (const auto& [begin, end] : result.highlights) highlights.push_back({begin, end});
-    nlohmann::ordered_json item = {{"client", result.client}, {"path", result.path},       {"ref", reference_of(result)},
+    nlohmann::ordered_json item = {{"client", result.client}, {"path", result.path},       {"ref", result.reference()},
                                    {"type", result.type},     {"title", result.title},     {"owner", result.owner},
                                    {"score", result.score},   {"snippet", result.snippet}, {"highlights", highlights}};
     if (!result.problem.empty()) item["error"] = result.problem;
@@ -57,7 +53,7 @@ std::string format_result(const SearchResult& result, bool color) {
     std::string title = !result.problem.empty()
                             ? fmt::format(fmt::runtime(tr("(unreadable: {})")), result.problem)
                             : result.title;
-    std::string line = styled(terminal_safe_line(reference_of(result)), "1", color);
+    std::string line = styled(terminal_safe_line(result.reference()), "1", color);
     if (!title.empty()) line += "  " + terminal_safe_line(title);
     if (!result.type.empty()) line += "  " + styled("[" + terminal_safe_line(result.type) + "]", "2", color);
     line += "\n";
@@ -74,12 +70,13 @@ void run_search(Context& context, SearchOptions& options) {
     std::string text = join_words(words);
     auto query = parse_search_query(text, [&index](std::string_view name) { return index.has_field(name); });
     query.filters.insert(query.filters.end(), filters_only.filters.begin(), filters_only.filters.end());
-    constexpr std::size_t shown = 3;
-    for (std::size_t i = 0; i < query.ignored.size() && i < shown; ++i) {
+    constexpr std::size_t max_notices = 3;
+    for (std::size_t i = 0; i < query.ignored.size() && i < max_notices; ++i) {
         print_notice(fmt::format(fmt::runtime(tr("ignored {}: it contains no word to search for")), query.ignored[i]));
     }
-    if (query.ignored.size() > shown) {
-        print_notice(fmt::format(fmt::runtime(tr("ignored {} more parts that contain no word")), query.ignored.size() - shown));
+    if (query.ignored.size() > max_notices) {
+        print_notice(fmt::format(fmt::runtime(tr("ignored {} more parts that contain no word")),
+                                 query.ignored.size() - max_notices));
     }
     if (query.empty()) {
         throw Error(ErrorKind::usage, tr("nothing to search for"),

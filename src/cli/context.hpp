@@ -60,7 +60,7 @@ public:
     // Returns a callback that shows "indexing N/M documents" on a terminal when there are many.
     IndexProgress index_progress() const;
 
-    // Says on standard error why the index was rebuilt, when `summary` says it was.
+    // Prints on standard error the reason the index was rebuilt, when `summary` records a rebuild.
     void report_rebuild(const RefreshSummary& summary) const;
 
     // Returns the technician running the command: DOSSIER_TECHNICIAN, else the member of

@@ -28,7 +28,8 @@ void add_filter_options(CLI::App* command, FilterOptions& options);
 void apply_filter_options(Context& context, const FilterOptions& options, SearchQuery& query,
                           std::vector<std::string>& extra_words);
 
-// Throws Error(usage) for a filter whose value has the shape of a date but is none (2027-02-30).
+// Throws Error(usage) for a filter whose value has the shape of a date but is not a valid one,
+// such as 2027-02-30.
 void check_filter_values(const SearchQuery& query);
 
 // Warns on standard error about filters on fields that no indexed document has.

@@ -11,14 +11,14 @@
 
 namespace dossier {
 
-// Reads `yaml` (LF line endings; its first line is line `first_line` of the file) when every
-// line is blank, a comment at column 0, or `key: value` at column 0, where the value is
+// Reads `yaml`, with LF line endings, whose first line is line `first_line` of the file.
+// Every line must be blank, a comment at column 0, or `key: value` at column 0. The value is
 // empty, a plain scalar on one line, a quoted scalar without escapes, or a flow list of such
-// scalars ([a, "b"]). Returns the same Value as the full YAML reader gives, positions
-// included, or nullopt for anything else (indented lines, block lists, escapes, comments
-// after a value, duplicate keys, invalid dates...), which the full reader then handles and
-// reports. yaml-cpp takes about 90 µs per document, which dominated building the index.
-// At most `max_values` values are read; more gives nullopt.
+// scalars ([a, "b"]). Returns the same Value as the full YAML reader, positions included.
+// Returns nullopt for anything else (indented lines, block lists, escapes, comments after a
+// value, duplicate keys, invalid dates, more than `max_values` values), which the full
+// reader then reads and reports. yaml-cpp took about 90 µs per document here (an estimate from
+// a perf profile), most of the time of building the index.
 std::optional<Value> read_simple_front_matter(std::string_view yaml, int first_line, std::size_t max_values);
 
 // The full reader, through yaml-cpp: `lf_yaml` has LF line endings. See parse_yaml_mapping.

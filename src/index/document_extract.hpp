@@ -1,4 +1,4 @@
-// What the search index keeps of one document: its columns of text and its fields.
+// The part of one document that the search index keeps: its columns of text and its fields.
 #pragma once
 
 #include <optional>
@@ -36,7 +36,7 @@ struct ExtractedDocument {
 };
 
 // Reads `bytes`, the document at `display_path` whose file name without extension is `stem`.
-// Never throws for bad content: an unreadable document keeps its text and the reason in
+// Content that cannot be read throws nothing: the document keeps its words and the reason in
 // `problem`. Armored age blocks, in the body or in a value, are left out entirely.
 ExtractedDocument extract_document(std::string_view bytes, const std::string& display_path, std::string_view stem);
 

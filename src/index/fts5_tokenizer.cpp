@@ -16,7 +16,7 @@ SQLITE_EXTENSION_INIT3
 namespace dossier::index {
 namespace {
 
-// FTS5 asks for a tokenizer object; the tokenizer keeps no state, so one static object serves.
+// FTS5 requests a tokenizer object. The tokenizer keeps no state, so one static object serves all.
 Fts5Tokenizer* the_tokenizer() {
     static char object = 0;
     return reinterpret_cast<Fts5Tokenizer*>(&object);

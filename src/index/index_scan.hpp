@@ -1,4 +1,4 @@
-// Finding the documents of every client on disk, with the file data that tells a change.
+// Listing the documents of every client on disk, with the file data that shows a change.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace dossier::index {
 
-// What the index compares to tell whether a file changed since it was read.
+// The file data that the index compares to find whether a file changed since it was read.
 struct FileStat {
     std::int64_t size = 0;
     std::int64_t mtime_ns = 0;

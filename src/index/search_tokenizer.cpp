@@ -46,7 +46,7 @@ void append_utf8(std::string& out, char32_t code_point) {
     out.append(reinterpret_cast<const char*>(bytes.data()), static_cast<std::size_t>(length));
 }
 
-// How one code point takes part in a word: whether it belongs to one, and its folded text
+// The part one code point takes in a word: whether it belongs to one, and its folded text
 // (empty for a combining mark, which only extends the word).
 struct Folding {
     bool in_word = false;
@@ -57,8 +57,10 @@ Folding compute_folding(char32_t code_point) {
     Folding folding;
     // U+02BC is a letter for Unicode, but in French text it stands for the apostrophe.
     if (code_point == 0x02BC) return folding;
+
     folding.in_word = is_word_category(utf8proc_category(static_cast<utf8proc_int32_t>(code_point)));
     if (!folding.in_word) return folding;
+
     if (auto special = special_fold(code_point); !special.empty()) {
         folding.folded = special;
         return folding;

@@ -52,7 +52,7 @@ Database::~Database() {
     if (handle_ != nullptr) sqlite3_close_v2(handle_);
 }
 
-void Database::check(int code, std::string_view) const {
+void Database::check(int code) const {
     if (code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE) return;
     std::string detail = handle_ != nullptr ? sqlite3_errmsg(handle_) : sqlite3_errstr(code);
     throw SqliteError(code, fmt::format(fmt::runtime(tr("the search index failed: {}")), detail),
@@ -64,18 +64,17 @@ void Database::execute(std::string_view sql) {
     std::string text(sql);
     int code = sqlite3_exec(handle_, text.c_str(), nullptr, nullptr, &message);
     if (message != nullptr) sqlite3_free(message);
-    check(code, text.substr(0, text.find_first_of(" (")));
+    check(code);
 }
 
 Statement Database::prepare(std::string_view sql) {
     sqlite3_stmt* statement = nullptr;
     int code = sqlite3_prepare_v2(handle_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
-    check(code, "prepare");
+    check(code);
     return Statement(*this, statement);
 }
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(handle_); }
-int Database::changes() const { return sqlite3_changes(handle_); }
 
 Statement::Statement(Statement&& other) noexcept : database_(other.database_), statement_(other.statement_) {
     other.statement_ = nullptr;
@@ -96,29 +95,22 @@ Statement::~Statement() {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    database_->check(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT),
-                     "bind");
+    database_->check(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
     return *this;
 }
 
 Statement& Statement::bind(int index, std::int64_t number) {
-    database_->check(sqlite3_bind_int64(statement_, index, number), "bind");
+    database_->check(sqlite3_bind_int64(statement_, index, number));
     return *this;
 }
 
 Statement& Statement::bind(int index, double number) {
-    database_->check(sqlite3_bind_double(statement_, index, number), "bind");
-    return *this;
-}
-
-Statement& Statement::bind_null(int index) {
-    database_->check(sqlite3_bind_null(statement_, index), "bind");
+    database_->check(sqlite3_bind_double(statement_, index, number));
     return *this;
 }
 
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
-    database_->check(sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
-                     "bind");
+    database_->check(sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT));
     return *this;
 }
 
@@ -127,7 +119,7 @@ bool Statement::step() {
     if (code == SQLITE_ROW) return true;
     if (code == SQLITE_DONE) return false;
     sqlite3_reset(statement_);
-    database_->check(code, "step");
+    database_->check(code);
     return false;
 }
 
@@ -151,7 +143,6 @@ std::string_view Statement::text(int column) const {
 
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(statement_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(statement_, column); }
-bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
 }  // namespace dossier::index
 

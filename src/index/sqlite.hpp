@@ -45,12 +45,10 @@ public:
     void execute(std::string_view sql);
     Statement prepare(std::string_view sql);
     std::int64_t last_insert_rowid() const;
-    int changes() const;
-    sqlite3* handle() const noexcept { return handle_; }
 
     // Throws SqliteError for `code` with SQLite's message for this connection, unless `code`
     // is one of the success codes.
-    void check(int code, std::string_view what) const;
+    void check(int code) const;
 
 private:
     explicit Database(sqlite3* handle) : handle_(handle) {}
@@ -70,7 +68,6 @@ public:
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, std::int64_t number);
     Statement& bind(int index, double number);
-    Statement& bind_null(int index);
     Statement& bind_blob(int index, std::string_view bytes);
 
     // Steps once; returns true when a row is available. Throws SqliteError.
@@ -82,7 +79,6 @@ public:
     std::string_view text(int column) const;
     std::int64_t integer(int column) const;
     double real(int column) const;
-    bool is_null(int column) const;
 
 private:
     Database* database_;
