@@ -30,6 +30,11 @@ function __dossier_spec --no-scope-shadowing
                 check\t'Check documents: front-matter syntax, schema of their type, unknown types' \
                 new\t'Create a document from its type\'s template, validate it and commit' \
                 edit\t'Open a document in $VISUAL or $EDITOR, validate it and commit' \
+                secret\t'Store, read, edit and generate the secrets of credential documents' \
+                otp\t'Print the current TOTP code of a credential and the seconds it stays valid' \
+                key\t'Create or show your age identity, which opens the secrets' \
+                team\t'List the technicians of team/team.yaml and add one with their age key' \
+                access\t'List, grant and revoke technicians\' access to a client\'s secrets' \
                 completion\t'Print the shell completion script for bash, zsh or fish'
             set options \
                 --version\t'Print the version and exit' \
@@ -274,6 +279,161 @@ function __dossier_spec --no-scope-shadowing
                 --help-all\t'Print the help of every command and exit'
             set values -C=directory --lang=one-of:fr,en
             set positionals reference
+        case secret
+            set commands \
+                set\t'Store a secret field, typed without echo or read from standard input' \
+                get\t'Print a secret field, or copy it to the clipboard with --clip' \
+                edit\t'Edit every secret field in $VISUAL or $EDITOR, in a private folder in memory' \
+                generate\t'Store a new random password or passphrase and record the date in rotated'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'secret set'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals reference text
+        case 'secret get'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --clip\t'Copy to the clipboard and clear it after 45 seconds'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals reference text
+        case 'secret edit'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals reference
+        case 'secret generate'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --length\t'Characters of the password (8 to 1024, default 24)' \
+                --words\t'Make a passphrase of N words instead (3 to 64)' \
+                --wordlist\t'The word list of --words: en or fr (default: the workspace\'s language)'
+            set values --length=text --words=text --wordlist=one-of:en,fr -C=directory --lang=one-of:fr,en
+            set positionals reference text
+        case otp
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --clip\t'Copy the code to the clipboard instead of printing it' \
+                --json\t'Print {"code", "seconds_left", "period"} as JSON'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals reference text
+        case key
+            set commands \
+                init\t'Create your identity in ~/.config/dossier/identity.age and print its public key' \
+                show\t'Print the public key of your identity'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'key init'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --no-passphrase\t'Write the identity unencrypted, protected by file permissions only (for automation)'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'key show'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case team
+            set commands \
+                add\t'Add a technician to team/team.yaml and commit' \
+                list\t'List the technicians: id, name, e-mail and key'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'team add'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --key\t'The technician\'s age public key (age1...), from dossier key init' \
+                --name\t'The technician\'s full name' \
+                --email\t'The technician\'s e-mail address' \
+                --role\t'The technician\'s role, such as network technician'
+            set values --key=text --name=text --email=text --role=text -C=directory --lang=one-of:fr,en
+            set positionals text
+        case 'team list'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --json\t'Print a JSON array of {id, name, email, key, role}'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case access
+            set commands \
+                list\t'List who may read each client\'s secrets, from its .age-recipients files' \
+                grant\t'Let a technician read a client\'s secrets: re-encrypts them in one commit' \
+                revoke\t'Stop a technician from reading a client\'s secrets, and list those to change'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'access list'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'Only this client' \
+                --json\t'Print a JSON array of {client, file, recipients: [{key, technician}]}'
+            set values --client=client -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'access grant'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'The client'
+            set values --client=client -C=directory --lang=one-of:fr,en
+            set positionals text
+        case 'access revoke'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'The client'
+            set values --client=client -C=directory --lang=one-of:fr,en
+            set positionals text
         case completion
             set commands
             set options \

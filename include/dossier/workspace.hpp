@@ -22,6 +22,8 @@ struct Technician {
     std::string id;
     std::string name;
     std::string email;
+    std::string key;   // age public key (age1…), empty when the technician has none
+    std::string role;
 };
 
 // The places where commands look for the workspace, in order: an explicit folder (-C), the current
@@ -55,6 +57,8 @@ public:
     std::filesystem::path clients_dir() const { return root_ / "clients"; }
     const std::string& name() const noexcept { return name_; }
     const std::string& language() const noexcept { return language_; }
+    // The offline recovery recipient of dossier.yaml (`recovery_recipient: age1…`), or empty.
+    const std::string& recovery_recipient() const noexcept { return recovery_recipient_; }
 
     // Returns the clients (folders of clients/ holding a Git repository), sorted by slug.
     std::vector<Client> clients() const;
@@ -74,6 +78,7 @@ private:
     std::filesystem::path root_;
     std::string name_;
     std::string language_ = "en";
+    std::string recovery_recipient_;
 };
 
 // Returns the author of new commits: the technician named by `technician_id`

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "context.hpp"
+#include "credential_file.hpp"
 #include "dossier/atomic_file.hpp"
 #include "dossier/change.hpp"
 #include "dossier/error.hpp"
@@ -75,6 +76,7 @@ void run_mv(Context& context, const MoveOptions& options) {
 
     auto moved = rebase_relative_links(read_file(source.file()), source.path, target.path);
     moved = rewrite_links_to(moved, target.path, source.path, target.path);  // links to itself
+    moved = rebind_moved_secret(context, source, target, moved);
     change.write(target.path, moved);
     std::filesystem::permissions(target.file(), std::filesystem::status(source.file()).permissions());  // keep 600 or 755
     change.remove(source.path);

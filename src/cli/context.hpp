@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "dossier/age.hpp"
 #include "dossier/error.hpp"
 #include "dossier/git_repository.hpp"
 #include "dossier/reference.hpp"
@@ -80,6 +81,10 @@ public:
     bool color_stdout() const;  // a terminal and NO_COLOR unset
     bool color_stderr() const;
 
+    // Returns the technician's age identities, read from the identity file on first use; a
+    // passphrase-protected file asks for its passphrase once per command.
+    const std::vector<age::Identity>& identities();
+
 private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     WorkspaceSearch workspace_search() const;
@@ -87,6 +92,7 @@ private:
     std::optional<Workspace> workspace_;
     std::optional<TypeCatalog> types_;
     std::optional<SearchIndex> index_;
+    std::optional<std::vector<age::Identity>> identities_;
 };
 
 // Type names that tag what an option or a positional argument takes. Help shows them in place
@@ -118,5 +124,10 @@ void add_search_command(CLI::App& app, Context& context);
 void add_index_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
 void add_edit_command(CLI::App& app, Context& context);
+void add_key_command(CLI::App& app, Context& context);
+void add_secret_command(CLI::App& app, Context& context);
+void add_otp_command(CLI::App& app, Context& context);
+void add_team_command(CLI::App& app, Context& context);
+void add_access_command(CLI::App& app, Context& context);
 
 }  // namespace dossier::cli

@@ -112,6 +112,11 @@ int run(int argc, char** argv) {
     dossier::cli::add_check_command(app, context);
     dossier::cli::add_new_command(app, context);
     dossier::cli::add_edit_command(app, context);
+    dossier::cli::add_secret_command(app, context);
+    dossier::cli::add_otp_command(app, context);
+    dossier::cli::add_key_command(app, context);
+    dossier::cli::add_team_command(app, context);
+    dossier::cli::add_access_command(app, context);
     dossier::cli::add_completion_command(app, context);
 
     try {

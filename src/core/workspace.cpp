@@ -125,6 +125,9 @@ Workspace Workspace::open(const fs::path& root) {
     if (const Value* language = settings.find("language")) {
         workspace.language_ = language->scalar_or_empty() == "fr" ? "fr" : "en";
     }
+    if (const Value* recovery = settings.find("recovery_recipient")) {
+        workspace.recovery_recipient_ = recovery->scalar_or_empty();
+    }
     return workspace;
 }
 
@@ -206,7 +209,7 @@ std::vector<Technician> Workspace::technicians() const {
     for (const auto& member : root) {
         if (!member.IsMap()) continue;
         auto text = [&](const char* key) { return member[key] && member[key].IsScalar() ? member[key].Scalar() : ""; };
-        team.push_back({text("id"), text("name"), text("email")});
+        team.push_back({text("id"), text("name"), text("email"), text("key"), text("role")});
     }
     return team;
 }

@@ -411,8 +411,8 @@ TEST_CASE("closest_matches counts a prefix as close") {
 TEST_CASE_FIXTURE(WorkspaceFixture, "resolve_author prefers the technician named by id") {
     ScopedEnvironment name("GIT_AUTHOR_NAME", "Env Name");
     ScopedEnvironment email("GIT_AUTHOR_EMAIL", "env@example.com");
-    std::vector<Technician> team{{"mlefevre", "Marc Lefèvre", "marc@example.fr"},
-                                 {"jdupont", "Jeanne Dupont", "jeanne@example.fr"}};
+    std::vector<Technician> team{{"mlefevre", "Marc Lefèvre", "marc@example.fr", "", ""},
+                                 {"jdupont", "Jeanne Dupont", "jeanne@example.fr", "", ""}};
 
     auto signature = resolve_author(team, "jdupont", nullptr);
 
@@ -423,7 +423,7 @@ TEST_CASE_FIXTURE(WorkspaceFixture, "resolve_author prefers the technician named
 TEST_CASE_FIXTURE(WorkspaceFixture, "resolve_author rejects an unknown or incomplete technician") {
     ScopedEnvironment name("GIT_AUTHOR_NAME", "Env Name");
     ScopedEnvironment email("GIT_AUTHOR_EMAIL", "env@example.com");
-    std::vector<Technician> team{{"jdupont", "Jeanne Dupont", ""}};
+    std::vector<Technician> team{{"jdupont", "Jeanne Dupont", "", "", ""}};
 
     for (const char* id : {"jdupont", "inconnu"}) {
         CAPTURE(id);

@@ -1,0 +1,314 @@
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "credential_file.hpp"
+#include "dossier/age.hpp"
+#include "dossier/atomic_file.hpp"
+#include "dossier/change.hpp"
+#include "dossier/credential.hpp"
+#include "dossier/document.hpp"
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+#include "output.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dossier::cli {
+namespace {
+
+struct AccessOptions {
+    std::string technician;
+    std::string client;
+    bool json = false;
+};
+
+// A recipients file of a client: its path in the repository and its lines.
+struct RecipientsText {
+    std::string path;  // "credentials/.age-recipients", or ".age-recipients" at the root
+    std::string text;
+};
+
+// Returns the recipients files of `client`, the root one first, skipping .git.
+std::vector<std::string> recipients_files(const Client& client) {
+    std::vector<std::string> paths;
+    std::error_code error;
+    fs::recursive_directory_iterator it(client.directory, fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+        auto name = it->path().filename().string();
+        if (it->is_directory() && name == ".git") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (name == recipients_file_name && it->is_regular_file()) {
+            paths.push_back(it->path().lexically_relative(client.directory).generic_string());
+        }
+    }
+    std::sort(paths.begin(), paths.end(), [](const std::string& a, const std::string& b) {
+        return std::count(a.begin(), a.end(), '/') < std::count(b.begin(), b.end(), '/') ||
+               (std::count(a.begin(), a.end(), '/') == std::count(b.begin(), b.end(), '/') && a < b);
+    });
+    return paths;
+}
+
+// Returns who holds `key`: a technician's id, "recovery", or an empty string.
+std::string holder_of(const std::string& key, const std::vector<Technician>& team, const std::string& recovery) {
+    for (const auto& member : team) {
+        if (member.key == key) return member.id;
+    }
+    return key == recovery ? "recovery" : "";
+}
+
+const Technician& find_technician(const std::vector<Technician>& team, const std::string& id) {
+    for (const auto& member : team) {
+        if (member.id != id) continue;
+        if (member.key.empty()) {
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format(fmt::runtime(tr("{} has no age key in team/team.yaml")), id),
+                        tr("the technician runs dossier key init; then add their key to their entry as key: age1..."));
+        }
+        age::X25519Recipient::parse(member.key);
+        return member;
+    }
+    std::vector<std::string> ids;
+    for (const auto& member : team) ids.push_back(member.id);
+    auto matches = closest_matches(id, ids);
+    throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("technician not found in team/team.yaml: {}")), id),
+                matches.empty() ? std::string(tr("add them with: dossier team add ID --key age1..."))
+                                : fmt::format(fmt::runtime(tr("did you mean {}?")), fmt::join(matches, ", ")));
+}
+
+// Removes the lines of `text` that hold `key`, with a comment line naming it just above.
+std::string without_key(const std::string& text, const std::string& key) {
+    std::vector<std::string> lines;
+    for (std::size_t offset = 0; offset < text.size();) {
+        auto end = text.find('\n', offset);
+        lines.push_back(text.substr(offset, end == std::string::npos ? std::string::npos : end - offset));
+        offset = end == std::string::npos ? text.size() : end + 1;
+    }
+    std::string result;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        bool next_is_key = i + 1 < lines.size() && lines[i + 1] == key;
+        if (lines[i] == key || (next_is_key && lines[i].starts_with("#"))) continue;
+        result += lines[i] + "\n";
+    }
+    return result;
+}
+
+// Returns the path in the repository of the recipients file nearest to `path`, or the root
+// file's when there is none yet.
+std::string nearest_recipients_path(const Client& client, const std::string& path) {
+    for (auto folder = fs::path(path).parent_path();; folder = folder.parent_path()) {
+        if (fs::exists(client.directory / folder / recipients_file_name)) {
+            return (folder / recipients_file_name).generic_string();
+        }
+        if (folder.empty()) return std::string(recipients_file_name);
+    }
+}
+
+// The credentials whose secret is re-encrypted by a change to recipients files.
+struct Resealed {
+    std::string path;
+    std::string bytes;
+};
+
+// Decrypts every sealed document of `client` whose nearest recipients file is one of `changed`,
+// and seals it again for the recipients that `files` will hold. All are decrypted before
+// anything is written, so a secret that the technician cannot open stops the whole change.
+std::vector<Resealed> reseal(Context& context, const Client& client, const std::map<std::string, std::string>& files,
+                             std::vector<std::string>& sealed_paths) {
+    std::vector<Resealed> results;
+    std::vector<std::string> unreadable;
+    for (const auto& path : list_documents(client)) {
+        Reference reference{client, path};
+        auto file = read_credential_at(reference);
+        if (!file.block) continue;
+        auto relative = nearest_recipients_path(client, path);
+        auto updated = files.find(relative);
+        if (updated == files.end()) continue;
+        sealed_paths.push_back(path);
+
+        SecretBytes plaintext;
+        try {
+            plaintext = age::decrypt(context.identities(), file.block_text());
+        } catch (const age::AgeError& error) {
+            if (error.failure() != age::Failure::no_match) throw;
+            unreadable.push_back(reference.to_string());
+            continue;
+        }
+        auto recipients = age::parse_recipients(updated->second);
+        std::vector<age::Recipient> targets(recipients.begin(), recipients.end());
+        auto block = age::encrypt(targets, plaintext.view(), age::Armor::yes);
+        auto bytes = replace_age_block(file.bytes, file.block, block);
+        auto document = Document::parse(bytes, reference.file().string());
+        if (document.type() == "credential") document.set("recipients", recipients_digest(recipients));
+        results.push_back({path, document.to_bytes()});
+    }
+    if (!unreadable.empty()) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("your identity cannot open these secrets, so nothing was changed: {}")),
+                                fmt::join(unreadable, ", ")),
+                    tr("a technician who can read every secret of the client must run the command"));
+    }
+    return results;
+}
+
+std::string recovery_key(Context& context) {
+    const auto& recovery = context.workspace().recovery_recipient();
+    if (!recovery.empty()) age::X25519Recipient::parse(recovery);
+    return recovery;
+}
+
+void commit_access(Context& context, const Client& client, const std::map<std::string, std::string>& files,
+                   const std::string& message, std::vector<std::string>& sealed_paths) {
+    auto repository = git::Repository::open(client.directory);
+    Change change(repository);
+    auto resealed = reseal(context, client, files, sealed_paths);
+    for (const auto& [path, text] : files) change.write(path, text);
+    for (const auto& document : resealed) change.write(document.path, document.bytes);
+    auto commit = change.commit(message, context.author(&repository));
+    print_notice(fmt::format(fmt::runtime(trn("{}: re-encrypted {} secret (commit {})",
+                                              "{}: re-encrypted {} secrets (commit {})", resealed.size())),
+                             client.slug, resealed.size(), commit ? commit->substr(0, 8) : std::string("-")));
+}
+
+void run_grant(Context& context, const AccessOptions& options) {
+    auto client = context.client(options.client);
+    auto team = context.workspace().technicians();
+    const auto& member = find_technician(team, options.technician);
+    auto recovery = recovery_key(context);
+
+    auto root = client.directory / recipients_file_name;
+    std::string text = fs::exists(root) ? read_file(root) : std::string();
+    auto present = age::parse_recipients(text);
+    auto has = [&](const std::string& key) {
+        return std::any_of(present.begin(), present.end(), [&](const auto& r) { return r.to_string() == key; });
+    };
+    if (has(member.key) && (recovery.empty() || has(recovery))) {
+        print_notice(fmt::format(fmt::runtime(tr("{} can already read the secrets of {}: nothing changed")), member.id,
+                                 client.slug));
+        return;
+    }
+    if (text.empty()) {
+        text = fmt::format(fmt::runtime(tr("# Who may read the secrets of {}: one age public key per line.\n"
+                                           "# Change it with dossier access grant and revoke.\n")),
+                           client.slug);
+    }
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    if (!has(member.key)) text += fmt::format("# {}\n{}\n", member.id, member.key);
+    if (!recovery.empty() && !has(recovery)) text += fmt::format("# recovery\n{}\n", recovery);
+
+    std::vector<std::string> sealed;
+    commit_access(context, client, {{std::string(recipients_file_name), text}},
+                  fmt::format("grant {} access to the secrets", member.id), sealed);
+}
+
+void run_revoke(Context& context, const AccessOptions& options) {
+    auto client = context.client(options.client);
+    auto team = context.workspace().technicians();
+    const auto& member = find_technician(team, options.technician);
+    if (member.key == context.workspace().recovery_recipient()) {
+        throw Error(ErrorKind::usage, tr("the recovery recipient of dossier.yaml cannot be revoked"),
+                    tr("change recovery_recipient in dossier.yaml first"));
+    }
+
+    std::map<std::string, std::string> files;
+    for (const auto& path : recipients_files(client)) {
+        auto text = read_file(client.directory / path);
+        auto updated = without_key(text, member.key);
+        if (updated == text) continue;
+        if (age::parse_recipients(updated).empty()) {
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format(fmt::runtime(tr("revoking {} would leave {} without any recipient: nothing was "
+                                                    "changed")),
+                                    member.id, path),
+                        tr("grant access to another technician first"));
+        }
+        files[path] = updated;
+    }
+    if (files.empty()) {
+        print_notice(fmt::format(fmt::runtime(tr("{} cannot read the secrets of {}: nothing changed")), member.id,
+                                 client.slug));
+        return;
+    }
+
+    std::vector<std::string> sealed;
+    commit_access(context, client, files, fmt::format("revoke the access of {} to the secrets", member.id), sealed);
+    if (sealed.empty()) return;
+    print_notice(fmt::format(fmt::runtime(tr("{} could read these secrets before, and Git history keeps them: "
+                                             "change them, for example with dossier secret generate")),
+                             member.id));
+    std::string list;
+    for (const auto& path : sealed) list += client.slug + "/" + path.substr(0, path.size() - 3) + "\n";
+    print_data(list);
+}
+
+void run_list(Context& context, const AccessOptions& options) {
+    std::vector<Client> clients;
+    if (!options.client.empty()) {
+        clients.push_back(context.client(options.client));
+    } else {
+        clients = context.workspace().clients();
+    }
+    auto team = context.workspace().technicians();
+    const auto& recovery = context.workspace().recovery_recipient();
+
+    auto json = nlohmann::ordered_json::array();
+    std::string text;
+    for (const auto& client : clients) {
+        auto files = recipients_files(client);
+        if (files.empty()) text += fmt::format(fmt::runtime(tr("{}: no recipients file, no secret can be stored\n")), client.slug);
+        for (const auto& path : files) {
+            std::vector<age::KeyFileProblem> problems;
+            auto recipients = age::parse_recipients(read_file(client.directory / path), &problems);
+            auto entry = nlohmann::ordered_json{{"client", client.slug}, {"file", path}, {"recipients", nlohmann::ordered_json::array()}};
+            text += fmt::format("{}/{}\n", client.slug, path);
+            for (const auto& recipient : recipients) {
+                auto key = recipient.to_string();
+                auto holder = holder_of(key, team, recovery);
+                entry["recipients"].push_back({{"key", key}, {"technician", holder}});
+                text += fmt::format("  {:<12} {}\n", holder.empty() ? std::string(tr("(unknown)")) : holder, key);
+            }
+            for (const auto& problem : problems) {
+                text += fmt::format(fmt::runtime(tr("  line {}: {}\n")), problem.line, problem.message);
+            }
+            json.push_back(entry);
+        }
+    }
+    if (options.json) {
+        print_json(json);
+    } else {
+        print_data(text);
+    }
+}
+
+}  // namespace
+
+void add_access_command(CLI::App& app, Context& context) {
+    auto* access = app.add_subcommand("access", tr("List, grant and revoke technicians' access to a client's secrets"));
+    access->require_subcommand(1);
+
+    auto list_options = std::make_shared<AccessOptions>();
+    auto* list = access->add_subcommand("list", tr("List who may read each client's secrets, from its .age-recipients files"));
+    list->add_option("--client", list_options->client, tr("Only this client"))->type_name(client_value);
+    list->add_flag("--json", list_options->json, tr("Print a JSON array of {client, file, recipients: [{key, technician}]}"));
+    list->callback([&context, list_options] { run_list(context, *list_options); });
+
+    auto grant_options = std::make_shared<AccessOptions>();
+    auto* grant = access->add_subcommand("grant", tr("Let a technician read a client's secrets: re-encrypts them in one commit"));
+    grant->add_option("TECHNICIAN", grant_options->technician, tr("The technician's id in team/team.yaml"))->required();
+    grant->add_option("--client", grant_options->client, tr("The client"))->type_name(client_value)->required();
+    grant->callback([&context, grant_options] { run_grant(context, *grant_options); });
+
+    auto revoke_options = std::make_shared<AccessOptions>();
+    auto* revoke = access->add_subcommand("revoke", tr("Stop a technician from reading a client's secrets, and list those to change"));
+    revoke->add_option("TECHNICIAN", revoke_options->technician, tr("The technician's id in team/team.yaml"))->required();
+    revoke->add_option("--client", revoke_options->client, tr("The client"))->type_name(client_value)->required();
+    revoke->callback([&context, revoke_options] { run_revoke(context, *revoke_options); });
+}
+
+}  // namespace dossier::cli
