@@ -167,10 +167,11 @@ void commit_access(Context& context, const Client& client, const std::map<std::s
                    const std::string& message, std::vector<std::string>& sealed_paths) {
     auto repository = git::Repository::open(client.directory);
     Change change(repository);
+    auto author = context.author(&repository);  // before writing, so a missing author changes no file
     auto resealed = reseal(context, client, files, sealed_paths);
     for (const auto& [path, text] : files) change.write(path, text);
     for (const auto& document : resealed) change.write(document.path, document.bytes);
-    auto commit = change.commit(message, context.author(&repository));
+    auto commit = change.commit(message, author);
     print_notice(fmt::format(fmt::runtime(trn("{}: re-encrypted {} secret (commit {})",
                                               "{}: re-encrypted {} secrets (commit {})", resealed.size())),
                              client.slug, resealed.size(), commit ? commit->substr(0, 8) : std::string("-")));

@@ -26,6 +26,7 @@ int identity_work_factor() {
 }
 
 void run_key_init(const KeyInitOptions& options) {
+    protect_process_memory();
     auto location = identity_location();
     std::optional<SecretBytes> passphrase;
     if (!options.no_passphrase) {
@@ -43,6 +44,7 @@ void run_key_init(const KeyInitOptions& options) {
 }
 
 void run_key_show() {
+    protect_process_memory();
     auto location = identity_location();
     auto identities = read_identity_file(location.path, passphrase_source());
     for (const auto& identity : identities) print_data(identity.recipient().to_string() + "\n");

@@ -45,9 +45,10 @@ void store(Context& context, const CredentialFile& file, const SecretFields& fie
            const std::optional<std::string>& rotated) {
     auto repository = git::Repository::open(file.reference.client.directory);
     Change change(repository);
+    auto author = context.author(&repository);  // before writing, so a missing author changes no file
     auto recipients = credential_recipients(context, file.reference);
     change.write(file.reference.path, sealed_credential(context, file, fields, recipients, rotated));
-    auto commit = change.commit(message, context.author(&repository));
+    auto commit = change.commit(message, author);
     print_notice(fmt::format(fmt::runtime(tr("updated {} (commit {})")), file.reference.to_string(),
                              commit ? commit->substr(0, 8) : std::string("-")));
 }
@@ -99,6 +100,7 @@ void run_generate(Context& context, const SecretOptions& options) {
         throw Error(ErrorKind::usage, tr("--length and --words cannot be used together"),
                     tr("--length makes a password of characters, --words a passphrase of words"));
     }
+    protect_process_memory();
     auto file = read_credential(context, options.reference);
     credential_recipients(context, file.reference);
     auto fields = current_fields(context, file);

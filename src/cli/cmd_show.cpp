@@ -5,6 +5,7 @@
 #include "dossier/document.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
+#include "dossier/credential.hpp"
 #include "dossier/terminal_renderer.hpp"
 #include "output.hpp"
 
@@ -53,6 +54,20 @@ std::string render_header(const Document& document, bool color) {
     return header.empty() ? header : header + "\n";
 }
 
+// Returns `body` with its age block, if any, replaced by a line that says how to read it: the
+// ciphertext means nothing on a terminal, and rendered as Markdown it would be run together.
+std::string without_secret_block(const std::string& body, const Reference& reference) {
+    std::optional<AgeBlockSpan> block;
+    try {
+        block = find_age_block(body, reference.file().string());
+    } catch (const Error&) {
+        return body;  // a malformed block is shown as it is, for check and secret get to report
+    }
+    if (!block) return body;
+    auto line = fmt::format(fmt::runtime(tr("*[encrypted secret: dossier secret get {}]*")), reference.to_string());
+    return body.substr(0, block->begin) + line + "\n" + body.substr(block->end);
+}
+
 void run_show(Context& context, const ShowOptions& options) {
     bool at_revision = !options.revision.empty();
     auto reference = context.reference(options.reference, !at_revision);
@@ -76,7 +91,8 @@ void run_show(Context& context, const ShowOptions& options) {
 
     bool color = context.color_stdout();
     TerminalStyle style{color, context.stdout_is_terminal() ? terminal_width() : 80};
-    page(render_header(document, color) + render_for_terminal(document.body(), style), context.stdout_is_terminal());
+    auto body = without_secret_block(std::string(document.body()), reference);
+    page(render_header(document, color) + render_for_terminal(body, style), context.stdout_is_terminal());
 }
 
 }  // namespace

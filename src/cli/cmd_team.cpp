@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -63,16 +64,48 @@ std::string with_member(std::string text, const TeamAddOptions& options) {
     return kept + item;
 }
 
+// Returns team.yaml with `key: KEY` added to the entry of `id`, right after its id line and
+// indented as the entry's next line is. Returns `text` unchanged when no line reads "- id: ID".
+std::string with_key(const std::string& text, const std::string& id, const std::string& key) {
+    std::vector<std::string> lines;
+    for (std::size_t offset = 0; offset < text.size();) {
+        auto end = text.find('\n', offset);
+        lines.push_back(text.substr(offset, end == std::string::npos ? std::string::npos : end - offset + 1));
+        offset = end == std::string::npos ? text.size() : end + 1;
+    }
+    std::string result;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        result += lines[i];
+        auto trimmed = lines[i];
+        while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r' || trimmed.back() == ' ')) trimmed.pop_back();
+        auto dash = trimmed.find_first_not_of(' ');
+        if (dash == std::string::npos || trimmed.compare(dash, 2, "- ") != 0) continue;
+        auto entry = trimmed.substr(dash + 2);
+        if (entry != "id: " + id && entry != "id: " + yaml_quote_string(id) && entry != "id: '" + id + "'") continue;
+        if (!result.empty() && result.back() != '\n') result += '\n';
+        std::string indent(dash + 2, ' ');
+        if (i + 1 < lines.size()) {
+            auto next = lines[i + 1].find_first_not_of(' ');
+            if (next != std::string::npos && next > dash && lines[i + 1][next] != '-') indent = std::string(next, ' ');
+        }
+        result += indent + "key: " + key + "\n";
+    }
+    return result;
+}
+
 void run_team_add(Context& context, const TeamAddOptions& options) {
     check_id(options.id);
     auto key = age::X25519Recipient::parse(options.key);
     const auto& workspace = context.workspace();
     auto team = workspace.technicians();
+    bool keyless_member = false;
     for (const auto& member : team) {
-        if (member.id == options.id) {
+        if (member.id == options.id && member.key.empty()) {
+            keyless_member = true;
+        } else if (member.id == options.id) {
             throw Error(ErrorKind::already_exists,
                         fmt::format(fmt::runtime(tr("technician already in team/team.yaml: {}")), options.id),
-                        tr("edit team/team.yaml to change a member, such as to add or replace a key"));
+                        tr("edit team/team.yaml to change a member, such as to replace a key"));
         }
         if (!member.key.empty() && member.key == key.to_string()) {
             throw Error(ErrorKind::already_exists,
@@ -85,7 +118,8 @@ void run_team_add(Context& context, const TeamAddOptions& options) {
     std::string current = fs::exists(path) ? read_file(path) : std::string();
     auto repository = git::Repository::open(workspace.root());
     Change change(repository);
-    change.write(team_path, with_member(current, options));
+    auto author = context.author(&repository);  // before writing, so a missing author changes no file
+    change.write(team_path, keyless_member ? with_key(current, options.id, key.to_string()) : with_member(current, options));
     auto updated = Workspace::open(workspace.root()).technicians();
     bool found = std::any_of(updated.begin(), updated.end(), [&](const Technician& member) {
         return member.id == options.id && member.key == key.to_string();
@@ -95,9 +129,12 @@ void run_team_add(Context& context, const TeamAddOptions& options) {
         throw Error(ErrorKind::invalid_input, tr("team/team.yaml could not take the new member: it was left as it was"),
                     tr("team/team.yaml must be a YAML list of members; fix its layout and try again"));
     }
-    auto commit = change.commit(fmt::format("add {} to the team", options.id), context.author(&repository));
-    print_notice(fmt::format(fmt::runtime(tr("added {} to team/team.yaml (commit {})")), options.id,
-                             commit ? commit->substr(0, 8) : std::string("-")));
+    auto message = keyless_member ? fmt::format("record the age key of {}", options.id)
+                                  : fmt::format("add {} to the team", options.id);
+    auto commit = change.commit(message, author);
+    print_notice(fmt::format(fmt::runtime(keyless_member ? tr("recorded the key of {} in team/team.yaml (commit {})")
+                                                         : tr("added {} to team/team.yaml (commit {})")),
+                             options.id, commit ? commit->substr(0, 8) : std::string("-")));
 }
 
 void run_team_list(Context& context, bool json) {

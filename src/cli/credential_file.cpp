@@ -16,6 +16,7 @@ namespace dossier::cli {
 
 const std::vector<age::Identity>& Context::identities() {
     if (identities_) return *identities_;
+    protect_process_memory();
     auto location = identity_location();
     auto keys = read_identity_file(location.path, passphrase_source());
     std::vector<age::Identity> identities;

@@ -1,6 +1,8 @@
 #include "secret_input.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -111,6 +113,12 @@ SecretBytes ask_twice(const std::string& prompt, const std::string& again) {
 
 }  // namespace
 
+void protect_process_memory() {
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    struct rlimit none {0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+}
+
 bool has_terminal() {
     Terminal terminal;
     return terminal.fd() >= 0;
@@ -150,6 +158,7 @@ PassphraseSource passphrase_source() {
 }
 
 SecretBytes read_secret_value(const std::string& prompt) {
+    protect_process_memory();
     if (::isatty(STDIN_FILENO) == 1) return ask_twice(prompt, tr("Type it again: "));
 
     SecretBytes value;

@@ -14,6 +14,10 @@ namespace dossier::cli {
 // there is no terminal.
 std::optional<SecretBytes> read_hidden_line(const std::string& prompt);
 
+// Keeps the process's memory out of core dumps and away from debuggers that attach later
+// (prctl PR_SET_DUMPABLE 0 and a zero core size limit), before it holds a secret.
+void protect_process_memory();
+
 // Returns whether a terminal is there to ask on.
 bool has_terminal();
 

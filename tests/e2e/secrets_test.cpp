@@ -170,6 +170,26 @@ TEST_CASE("team add records the key and team list shows it") {
     CHECK(again.exit_status == 3);
 }
 
+TEST_CASE("team add records the key of a member who has none") {
+    Sandbox sandbox;
+    sandbox.init_workspace();
+    sandbox.environment["DOSSIER_IDENTITY"] = (sandbox.root() / "k.age").string();
+    auto key = sandbox.dossier({"key", "init", "--no-passphrase"}).out;
+    key = key.substr(0, key.find('\n'));
+    Sandbox::write_file(sandbox.workspace() / "team/team.yaml",
+                        "# The team.\n- id: cmartin\n  name: Camille Martin\n  email: camille@example.fr\n"
+                        "- id: ybenali\n  name: Yanis Benali\n");
+    sandbox.git_output(sandbox.workspace(), {"commit", "-qam", "Add the team"});
+
+    auto added = sandbox.dossier({"team", "add", "cmartin", "--key", key});
+    INFO(added.err);
+    REQUIRE(added.exit_status == 0);
+    CHECK(Sandbox::read_file(sandbox.workspace() / "team/team.yaml") ==
+          "# The team.\n- id: cmartin\n  key: " + key + "\n  name: Camille Martin\n  email: camille@example.fr\n"
+          "- id: ybenali\n  name: Yanis Benali\n");
+    CHECK(sandbox.status(sandbox.workspace()) == "");
+}
+
 TEST_CASE("secret set stores only ciphertext, and secret get prints the value back") {
     SecretSandbox sandbox;
     auto set = sandbox.set_secret("acme/credentials/fw01-admin", "password", "canary-7f3a9c");
@@ -201,6 +221,12 @@ TEST_CASE("secret set stores only ciphertext, and secret get prints the value ba
         REQUIRE(sandbox.set_secret("acme/credentials/fw01-admin", "pin", "4242").exit_status == 0);
         CHECK(sandbox.dossier({"secret", "get", "acme/credentials/fw01-admin", "pin"}).out == "4242\n");
         CHECK(sandbox.dossier({"secret", "get", "acme/credentials/fw01-admin"}).out == "canary-7f3a9c\n");
+    }
+    SUBCASE("show replaces the block with how to read it") {
+        auto shown = sandbox.dossier({"show", "acme/credentials/fw01-admin"});
+        CHECK(shown.exit_status == 0);
+        CHECK(contains(shown.out, "[encrypted secret: dossier secret get acme/credentials/fw01-admin]"));
+        CHECK_FALSE(contains(shown.out, "BEGIN AGE"));
     }
     SUBCASE("dossier mv binds the secret to the new path") {
         auto moved = sandbox.dossier({"mv", "acme/credentials/fw01-admin", "acme/credentials/firewall-admin"});
