@@ -9,7 +9,7 @@
 _dossier_spec() {
     case $1 in
         '')
-            commands=(init client show list search index set mv rm log diff restore import version types type check new edit secret otp key team access completion)
+            commands=(init client show list search index set mv rm log diff restore import version types type check hook review expiring new edit secret otp key team access completion)
             options=(--version -h --help --help-all -C --lang --debug)
             values=(-C=directory --lang=one-of:fr,en)
             positionals=()
@@ -136,9 +136,39 @@ _dossier_spec() {
             ;;
         check)
             commands=()
-            options=(-h --help --help-all --client --json --jobs)
-            values=(--client=client --jobs=text -C=directory --lang=one-of:fr,en)
+            options=(-h --help --help-all --client --format --json --fail-on --changed-since --staged --today --output --jobs)
+            values=(--client=client --format=one-of:text,json,sarif,junit,github --fail-on=one-of:error,warning,never --changed-since=text --today=text --output=text --jobs=text -C=directory --lang=one-of:fr,en)
             positionals=(path...)
+            ;;
+        hook)
+            commands=(install)
+            options=(-h --help --help-all)
+            values=(-C=directory --lang=one-of:fr,en)
+            positionals=()
+            ;;
+        'hook install')
+            commands=()
+            options=(-h --help --help-all --client)
+            values=(--client=client -C=directory --lang=one-of:fr,en)
+            positionals=()
+            ;;
+        review)
+            commands=(done)
+            options=(-h --help --help-all --client --owner --within --today --json)
+            values=(--client=client --owner=text --within=text --today=text -C=directory --lang=one-of:fr,en)
+            positionals=()
+            ;;
+        'review done')
+            commands=()
+            options=(-h --help --help-all --today)
+            values=(--today=text -C=directory --lang=one-of:fr,en --client=client --owner=text --within=text)
+            positionals=(reference)
+            ;;
+        expiring)
+            commands=()
+            options=(-h --help --help-all --within --client --today --json)
+            values=(--within=text --client=client --today=text -C=directory --lang=one-of:fr,en)
+            positionals=()
             ;;
         new)
             commands=()

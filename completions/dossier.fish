@@ -27,7 +27,10 @@ function __dossier_spec --no-scope-shadowing
                 version\t'Print the version; with --verbose, also the library versions, for bug reports' \
                 types\t'List the document types: built-in and the workspace\'s types/' \
                 type\t'Describe one document type' \
-                check\t'Check documents: front-matter syntax, schema of their type, unknown types' \
+                check\t'Check documents with the rules and report the findings' \
+                hook\t'Install Git hooks in the client repositories' \
+                review\t'List documents whose review is overdue or due soon, by client and owner' \
+                expiring\t'List expired and expiring dates (contracts, domains, certificates...) of every client' \
                 new\t'Create a document from its type\'s template, validate it and commit' \
                 edit\t'Open a document in $VISUAL or $EDITOR, validate it and commit' \
                 secret\t'Store, read, edit and generate the secrets of credential documents' \
@@ -256,10 +259,69 @@ function __dossier_spec --no-scope-shadowing
                 --help\t'Print this help and exit' \
                 --help-all\t'Print the help of every command and exit' \
                 --client\t'Check only the documents of this client (its slug)' \
-                --json\t'Print the findings as JSON (see docs/en/json-output.md)' \
+                --format\t'Report format: text (default), json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (GitHub Actions annotations)' \
+                --json\t'Same as --format json (see docs/en/json-output.md)' \
+                --fail-on\t'Exit with status 1 when a finding has this severity or a higher one: error (default), warning, or never' \
+                --changed-since\t'Check only the documents changed since this commit, branch or tag of each client repository, and the documents that link to them' \
+                --staged\t'Check the staged content of the staged documents of the client repository in the current folder (the pre-commit hook runs this)' \
+                --today\t'Take this date (YYYY-MM-DD) as today for reviews and expirations' \
+                --output\t'Write the report to this file, replaced atomically, and print only the summary' \
                 --jobs\t'Number of threads (default: one per processor core)'
-            set values --client=client --jobs=text -C=directory --lang=one-of:fr,en
+            set values --client=client --format=one-of:text,json,sarif,junit,github --fail-on=one-of:error,warning,never --changed-since=text --today=text --output=text --jobs=text -C=directory --lang=one-of:fr,en
             set positionals path...
+        case hook
+            set commands \
+                install\t'Add a pre-commit hook that runs dossier check on the staged documents of each client'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'hook install'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'Install the hook of this client only (its slug)'
+            set values --client=client -C=directory --lang=one-of:fr,en
+            set positionals
+        case review
+            set commands \
+                done\t'Record today\'s review of a document: set reviewed and commit'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'List only the documents of this client (its slug)' \
+                --owner\t'List only the documents of this owner (a technician id)' \
+                --within\t'Also list reviews due within this number of days (default: 0, overdue and due today)' \
+                --today\t'Count from this date, YYYY-MM-DD (default: the local date)' \
+                --json\t'Print a JSON array (see docs/en/json-output.md)'
+            set values --client=client --owner=text --within=text --today=text -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'review done'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --today\t'Record this date, YYYY-MM-DD (default: the local date)'
+            set values --today=text -C=directory --lang=one-of:fr,en --client=client --owner=text --within=text
+            set positionals reference
+        case expiring
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --within\t'Also list dates within this many days: 60, 60d, 8w or 3 months (default: check.expiring_within of dossier.yaml, else 30 days)' \
+                --client\t'List only the documents of this client (its slug)' \
+                --today\t'Count from this date, YYYY-MM-DD (default: the local date)' \
+                --json\t'Print a JSON array (see docs/en/json-output.md)'
+            set values --within=text --client=client --today=text -C=directory --lang=one-of:fr,en
+            set positionals
         case new
             set commands
             set options \
@@ -413,7 +475,7 @@ function __dossier_spec --no-scope-shadowing
                 --help\t'Print this help and exit' \
                 --help-all\t'Print the help of every command and exit' \
                 --client\t'Only this client' \
-                --json\t'Print a JSON array of {client, file, recipients: [{key, technician}]}'
+                --json\t'Print a JSON array of {client, file, recipients: [{key, technician}], problems: [{line, message}]}'
             set values --client=client -C=directory --lang=one-of:fr,en
             set positionals
         case 'access grant'

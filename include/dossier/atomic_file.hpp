@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace dossier {
 
@@ -17,5 +19,11 @@ std::string read_file(const std::filesystem::path& path);
 // the umask. Creates missing parent folders. Throws Error(io) and removes the temporary
 // file on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+// Replaces each file of `files` (path, bytes) as write_file_atomically does, flushing the file
+// system once for all of them instead of once per file. A crash leaves each file either old or
+// new. Throws Error(io) and removes the temporary files not yet renamed on failure; files
+// renamed before the failure stay replaced.
+void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files);
 
 }  // namespace dossier

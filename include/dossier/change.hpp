@@ -37,6 +37,10 @@ public:
     // Writes `bytes` to `path` (relative to the repository) through a temporary file.
     void write(const std::string& path, std::string_view bytes);
 
+    // Writes each (path, bytes) of `files` like write(), with one flush of the file system for
+    // all of them.
+    void write_all(const std::vector<std::pair<std::string, std::string>>& files);
+
     // Deletes `path` from the working tree.
     void remove(const std::string& path);
 

@@ -118,6 +118,22 @@ public:
     // Returns true when `path` differs between HEAD and the working tree or index.
     bool is_modified(const std::string& path) const;
 
+    // Returns the paths of the files that differ between the commit `rev` and the working tree,
+    // staged or not, untracked files included (ignored ones excluded), '/' separated and sorted.
+    // A deleted file gives its old path, and a renamed file both paths. Throws Error(not_found)
+    // when `rev` does not resolve to a commit.
+    std::vector<std::string> paths_changed_since(const std::string& rev) const;
+
+    // Returns the paths of the files added, copied, modified or renamed between HEAD and the
+    // index, as `git diff --cached --name-only --diff-filter=ACMR` lists them. `index_file`
+    // replaces the repository's index, as GIT_INDEX_FILE does for git during `git commit -a`.
+    std::vector<std::string> staged_paths(const std::optional<std::filesystem::path>& index_file) const;
+
+    // Writes every file of the index (or of `index_file`) under `directory`, as
+    // `git checkout-index --all --prefix=DIRECTORY/` does, leaving the index unchanged.
+    void export_index(const std::filesystem::path& directory,
+                      const std::optional<std::filesystem::path>& index_file) const;
+
     git_repository* raw() const noexcept { return repo_.get(); }
 
 private:

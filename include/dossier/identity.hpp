@@ -12,13 +12,15 @@
 
 namespace dossier {
 
-// The places where the identity is looked for, in order: DOSSIER_IDENTITY when set, else
-// $XDG_CONFIG_HOME/dossier/identity.age, else ~/.config/dossier/identity.age.
-struct IdentityLocation {
-    std::filesystem::path path;
-    std::string origin;  // "DOSSIER_IDENTITY" or "default"
-};
-IdentityLocation identity_location();
+// Returns the places where the identity is looked for, in order: the file DOSSIER_IDENTITY names
+// when it is set (then the only place), else $XDG_CONFIG_HOME/dossier/identity.age when
+// XDG_CONFIG_HOME is set, then ~/.config/dossier/identity.age. `dossier key init` creates the
+// first. Throws Error(not_found) when neither DOSSIER_IDENTITY nor HOME is set.
+std::vector<std::filesystem::path> identity_candidates();
+
+// Returns the first of identity_candidates() that exists. Throws Error(not_found) naming every
+// place looked at, with the command that creates an identity.
+std::filesystem::path find_identity_file();
 
 // Asks for a passphrase: `confirm` asks twice and compares. Returns nullopt when the user gives
 // none (end of input). Supplied by the command line layer, which owns the terminal.

@@ -59,6 +59,9 @@ public:
     const std::string& language() const noexcept { return language_; }
     // The offline recovery recipient of dossier.yaml (`recovery_recipient: age1…`), or empty.
     const std::string& recovery_recipient() const noexcept { return recovery_recipient_; }
+    // dossier.yaml as read, for the settings that other modules own (such as `check:`).
+    const Value& settings() const noexcept { return settings_; }
+    std::filesystem::path settings_path() const { return root_ / "dossier.yaml"; }
 
     // Returns the clients (folders of clients/ holding a Git repository), sorted by slug.
     std::vector<Client> clients() const;
@@ -79,6 +82,7 @@ private:
     std::string name_;
     std::string language_ = "en";
     std::string recovery_recipient_;
+    Value settings_;
 };
 
 // Returns the author of new commits: the technician named by `technician_id`

@@ -10,11 +10,11 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/workspace.hpp"
+#include "rules.hpp"
 
 namespace dossier {
-namespace {
 
-Finding syntax_finding(const Error& error, const std::string& display_path) {
+Finding rules::syntax_finding(const Error& error, const std::string& display_path) {
     Finding finding;
     finding.path = display_path;
     finding.rule = "syntax";
@@ -25,6 +25,8 @@ Finding syntax_finding(const Error& error, const std::string& display_path) {
     }
     return finding;
 }
+
+namespace {
 
 Finding type_finding(const Document& document, const TypeCatalog& catalog, const std::string& display_path) {
     const Value* type = document.front_matter().find("type");
@@ -50,6 +52,49 @@ Finding type_finding(const Document& document, const TypeCatalog& catalog, const
 
 }  // namespace
 
+namespace {
+
+constexpr CheckRule all_rules[] = {
+    {"syntax", Severity::error, N_("front matter or text that cannot be read")},
+    {"schema", Severity::error, N_("a field that breaks its type's schema")},
+    {"unknown-type", Severity::error, N_("a type that no schema defines")},
+    {"type-definition", Severity::error, N_("a type whose schema is unusable")},
+    {"broken-link", Severity::error, N_("a relative link to a file that does not exist")},
+    {"broken-anchor", Severity::warning, N_("a link to a heading that does not exist")},
+    {"broken-related", Severity::error, N_("a related entry that names no document")},
+    {"review-overdue", Severity::warning, N_("a document whose review is overdue")},
+    {"never-reviewed", Severity::warning, N_("a document that was never reviewed")},
+    {"expired", Severity::error, N_("an expiration date in the past")},
+    {"expiring", Severity::warning, N_("an expiration date within the warning period")},
+    {"no-owner", Severity::warning, N_("a document without an owner")},
+    {"unknown-owner", Severity::warning, N_("an owner who is not in team/team.yaml")},
+    {"plaintext-secret", Severity::error, N_("a secret written in clear outside an age block")},
+    {"personal-data", Severity::error, N_("personal data in a document that is not confidential")},
+    {"required-document", Severity::error, N_("a document that the workspace's policy requires is missing")},
+    {"file-name", Severity::warning, N_("a file name that is not a lower-case slug")},
+    {"ambiguous-yaml", Severity::warning, N_("a value that YAML readers read as different types")},
+    {"stale-recipients", Severity::warning, N_("a secret not encrypted to the current recipients")},
+    {"ignore-without-reason", Severity::warning, N_("a check_ignore entry without a reason")},
+};
+
+}  // namespace
+
+std::span<const CheckRule> check_rules() { return all_rules; }
+
+const CheckRule* find_check_rule(std::string_view id) {
+    for (const auto& rule : all_rules) {
+        if (rule.id == id) return &rule;
+    }
+    return nullptr;
+}
+
+std::optional<Severity> parse_severity(std::string_view name) {
+    if (name == "error") return Severity::error;
+    if (name == "warning") return Severity::warning;
+    if (name == "info") return Severity::info;
+    return std::nullopt;
+}
+
 std::string_view severity_name(Severity severity) {
     switch (severity) {
         case Severity::error: return "error";
@@ -59,20 +104,15 @@ std::string_view severity_name(Severity severity) {
     return "error";
 }
 
-std::vector<Finding> check_document(const TypeCatalog& catalog, std::string_view bytes, const std::string& display_path) {
-    std::optional<Document> document;
-    try {
-        document.emplace(Document::parse(bytes, display_path));
-    } catch (const Error& error) {
-        return {syntax_finding(error, display_path)};
-    }
-    if (!document->has_front_matter()) return {};
+std::vector<Finding> rules::type_findings(const TypeCatalog& catalog, const Document& document,
+                                          const std::string& display_path) {
+    if (!document.has_front_matter()) return {};
 
-    auto type_name = document->type();
+    auto type_name = document.type();
     const DocumentType* type = catalog.find(type_name);
     if (type == nullptr) {
         if (const auto* problem = catalog.problem_for(type_name)) {
-            const Value* type_value = document->front_matter().find("type");
+            const Value* type_value = document.front_matter().find("type");
             Finding finding{display_path, type_value->line(), type_value->column(), Severity::error, "type-definition",
                             "type",
                             fmt::format(fmt::runtime(tr("type: cannot validate against type {}: its schema {} is "
@@ -80,15 +120,25 @@ std::vector<Finding> check_document(const TypeCatalog& catalog, std::string_view
                                         type_name, problem->path.string())};
             return {finding};
         }
-        return {type_finding(*document, catalog, display_path)};
+        return {type_finding(document, catalog, display_path)};
     }
 
     std::vector<Finding> findings;
-    for (auto& violation : type->validate(document->front_matter())) {
+    for (auto& violation : type->validate(document.front_matter())) {
         findings.push_back({display_path, violation.line, violation.column, Severity::error, "schema",
                             std::move(violation.field), std::move(violation.message)});
     }
     return findings;
+}
+
+std::vector<Finding> check_document(const TypeCatalog& catalog, std::string_view bytes, const std::string& display_path) {
+    std::optional<Document> document;
+    try {
+        document.emplace(Document::parse(bytes, display_path));
+    } catch (const Error& error) {
+        return {rules::syntax_finding(error, display_path)};
+    }
+    return rules::type_findings(catalog, *document, display_path);
 }
 
 std::vector<Finding> check_files(const TypeCatalog& catalog, const std::vector<CheckFile>& files, unsigned threads) {
@@ -103,7 +153,7 @@ std::vector<Finding> check_files(const TypeCatalog& catalog, const std::vector<C
             try {
                 per_file[index] = check_document(catalog, read_file(file.file), file.display_path);
             } catch (const Error& error) {
-                per_file[index] = {syntax_finding(error, file.display_path)};
+                per_file[index] = {rules::syntax_finding(error, file.display_path)};
             }
         }
     };

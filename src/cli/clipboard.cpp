@@ -209,19 +209,6 @@ SecretBytes base64(const SecretBytes& secret) {
     return encoded;
 }
 
-// The delay before clearing: DOSSIER_CLIP_SECONDS when it is a whole number, else `requested`.
-std::chrono::seconds clear_delay(std::chrono::seconds requested) {
-    if (const char* text = std::getenv("DOSSIER_CLIP_SECONDS"); text != nullptr && *text != '\0') {
-        std::string_view value(text);
-        long long seconds = 0;
-        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-        if (error == std::errc() && end == value.data() + value.size() && seconds >= 0) {
-            return std::chrono::seconds(std::min(seconds, 86400LL * 365));
-        }
-    }
-    return std::max(requested, 0s);
-}
-
 void sleep_for(std::chrono::seconds delay) {
     struct timespec left {};
     left.tv_sec = static_cast<time_t>(delay.count());
@@ -321,6 +308,18 @@ std::string_view method_name(ClipboardMethod method) {
             return "OSC 52";
     }
     return "?";
+}
+
+std::chrono::seconds clear_delay(std::chrono::seconds requested) {
+    if (const char* text = std::getenv("DOSSIER_CLIP_SECONDS"); text != nullptr && *text != '\0') {
+        std::string_view value(text);
+        long long seconds = 0;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+        if (error == std::errc() && end == value.data() + value.size() && seconds >= 0) {
+            return std::chrono::seconds(std::min(seconds, 86400LL * 365));
+        }
+    }
+    return std::max(requested, 0s);
 }
 
 ClipboardMethod copy_to_clipboard(const SecretBytes& secret, std::chrono::seconds clear_after) {

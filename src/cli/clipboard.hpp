@@ -22,6 +22,10 @@ enum class ClipboardMethod { wl_copy, xclip, xsel, osc52 };
 // Throws Error(not_found) with a hint naming the packages to install when no method works.
 ClipboardMethod copy_to_clipboard(const SecretBytes& secret, std::chrono::seconds clear_after);
 
+// Returns the delay before clearing: DOSSIER_CLIP_SECONDS when it is a whole number, else
+// `requested`.
+std::chrono::seconds clear_delay(std::chrono::seconds requested);
+
 // "wl-copy", "xclip", "xsel" or "OSC 52".
 std::string_view method_name(ClipboardMethod method);
 

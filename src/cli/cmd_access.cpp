@@ -15,6 +15,7 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "output.hpp"
+#include "secret_input.hpp"
 
 namespace fs = std::filesystem;
 
@@ -99,6 +100,20 @@ std::string without_key(const std::string& text, const std::string& key) {
     return result;
 }
 
+// Returns the keys of the recipients file `path` (in the client repository) whose text is
+// `text`. Throws Error(invalid_input) located in the file for a malformed line.
+std::vector<age::X25519Recipient> read_recipients(const Client& client, const std::string& path, const std::string& text) {
+    std::vector<age::KeyFileProblem> problems;
+    auto recipients = age::parse_recipients(text, &problems);
+    if (!problems.empty()) {
+        auto file = client.directory / path;
+        throw Error(ErrorKind::invalid_input, SourceLocation{file, problems.front().line, 1, {}},
+                    fmt::format(fmt::runtime(tr("invalid recipient in {}: {}")), file.string(), problems.front().message),
+                    tr("each line holds one age1... public key; fix or remove that line"));
+    }
+    return recipients;
+}
+
 // Returns the path in the repository of the recipients file nearest to `path`, or the root
 // file's when there is none yet.
 std::string nearest_recipients_path(const Client& client, const std::string& path) {
@@ -116,20 +131,36 @@ struct Resealed {
     std::string bytes;
 };
 
-// Decrypts every sealed document of `client` whose nearest recipients file is one of `changed`,
-// and seals it again for the recipients that `files` will hold. All are decrypted before
-// anything is written, so a secret that the technician cannot open stops the whole change.
+// Decrypts every sealed document of `client` whose nearest recipients file is one of `files`,
+// or whose `recipients` digest is not that of its nearest file (a file changed by hand), and
+// seals it again for the recipients that its file will hold. All are decrypted before anything
+// is written, so a secret that the technician cannot open stops the whole change.
 std::vector<Resealed> reseal(Context& context, const Client& client, const std::map<std::string, std::string>& files,
                              std::vector<std::string>& sealed_paths) {
     std::vector<Resealed> results;
     std::vector<std::string> unreadable;
+    std::map<std::string, std::vector<age::X25519Recipient>> recipients_by_file;
+    auto recipients_of = [&](const std::string& relative) -> const std::vector<age::X25519Recipient>& {
+        auto cached = recipients_by_file.find(relative);
+        if (cached != recipients_by_file.end()) return cached->second;
+        auto updated = files.find(relative);
+        std::string text = updated != files.end()               ? updated->second
+                           : fs::exists(client.directory / relative) ? read_file(client.directory / relative)
+                                                                     : std::string();
+        return recipients_by_file[relative] = read_recipients(client, relative, text);
+    };
     for (const auto& path : list_documents(client)) {
         Reference reference{client, path};
         auto file = read_credential_at(reference);
         if (!file.block) continue;
         auto relative = nearest_recipients_path(client, path);
-        auto updated = files.find(relative);
-        if (updated == files.end()) continue;
+        const auto& recipients = recipients_of(relative);
+        if (recipients.empty()) continue;
+        if (!files.contains(relative)) {
+            auto document = Document::parse(file.bytes, reference.file().string());
+            auto digest = document.field("recipients");
+            if (digest.empty() || digest == recipients_digest(recipients)) continue;
+        }
         sealed_paths.push_back(path);
 
         SecretBytes plaintext;
@@ -140,7 +171,6 @@ std::vector<Resealed> reseal(Context& context, const Client& client, const std::
             unreadable.push_back(reference.to_string());
             continue;
         }
-        auto recipients = age::parse_recipients(updated->second);
         std::vector<age::Recipient> targets(recipients.begin(), recipients.end());
         auto block = age::encrypt(targets, plaintext.view(), age::Armor::yes);
         auto bytes = replace_age_block(file.bytes, file.block, block);
@@ -163,21 +193,26 @@ std::string recovery_key(Context& context) {
     return recovery;
 }
 
-void commit_access(Context& context, const Client& client, const std::map<std::string, std::string>& files,
+// Writes the recipients `files` and the secrets sealed again for them in one commit. Returns
+// false, writing nothing, when no file changes and no secret needs sealing again.
+bool commit_access(Context& context, const Client& client, const std::map<std::string, std::string>& files,
                    const std::string& message, std::vector<std::string>& sealed_paths) {
     auto repository = git::Repository::open(client.directory);
     Change change(repository);
     auto author = context.author(&repository);  // before writing, so a missing author changes no file
     auto resealed = reseal(context, client, files, sealed_paths);
-    for (const auto& [path, text] : files) change.write(path, text);
-    for (const auto& document : resealed) change.write(document.path, document.bytes);
-    auto commit = change.commit(message, author);
+    if (files.empty() && resealed.empty()) return false;
+    std::vector<std::pair<std::string, std::string>> written(files.begin(), files.end());
+    for (const auto& document : resealed) written.emplace_back(document.path, document.bytes);
+    auto commit = commit_all_or_nothing(change, client.directory, written, message, author);
     print_notice(fmt::format(fmt::runtime(trn("{}: re-encrypted {} secret (commit {})",
                                               "{}: re-encrypted {} secrets (commit {})", resealed.size())),
                              client.slug, resealed.size(), commit ? commit->substr(0, 8) : std::string("-")));
+    return true;
 }
 
 void run_grant(Context& context, const AccessOptions& options) {
+    protect_process_memory();
     auto client = context.client(options.client);
     auto team = context.workspace().technicians();
     const auto& member = find_technician(team, options.technician);
@@ -185,7 +220,7 @@ void run_grant(Context& context, const AccessOptions& options) {
 
     auto root = client.directory / recipients_file_name;
     std::string text = fs::exists(root) ? read_file(root) : std::string();
-    auto present = age::parse_recipients(text);
+    auto present = read_recipients(client, std::string(recipients_file_name), text);
     auto has = [&](const std::string& key) {
         return std::any_of(present.begin(), present.end(), [&](const auto& r) { return r.to_string() == key; });
     };
@@ -209,10 +244,24 @@ void run_grant(Context& context, const AccessOptions& options) {
 }
 
 void run_revoke(Context& context, const AccessOptions& options) {
+    protect_process_memory();
     auto client = context.client(options.client);
     auto team = context.workspace().technicians();
-    const auto& member = find_technician(team, options.technician);
-    if (member.key == context.workspace().recovery_recipient()) {
+    const auto& recovery = context.workspace().recovery_recipient();
+
+    // A key that no member of the team holds any more is revoked by giving the key itself.
+    std::string key;
+    std::string label;
+    if (options.technician.starts_with("age1")) {
+        key = age::X25519Recipient::parse(options.technician).to_string();
+        label = holder_of(key, team, recovery);
+        if (label.empty()) label = key;
+    } else {
+        const auto& member = find_technician(team, options.technician);
+        key = member.key;
+        label = member.id;
+    }
+    if (key == recovery) {
         throw Error(ErrorKind::usage, tr("the recovery recipient of dossier.yaml cannot be revoked"),
                     tr("change recovery_recipient in dossier.yaml first"));
     }
@@ -220,29 +269,30 @@ void run_revoke(Context& context, const AccessOptions& options) {
     std::map<std::string, std::string> files;
     for (const auto& path : recipients_files(client)) {
         auto text = read_file(client.directory / path);
-        auto updated = without_key(text, member.key);
+        auto updated = without_key(text, key);
         if (updated == text) continue;
-        if (age::parse_recipients(updated).empty()) {
+        if (read_recipients(client, path, updated).empty()) {
             throw Error(ErrorKind::invalid_input,
                         fmt::format(fmt::runtime(tr("revoking {} would leave {} without any recipient: nothing was "
                                                     "changed")),
-                                    member.id, path),
+                                    label, path),
                         tr("grant access to another technician first"));
         }
         files[path] = updated;
     }
-    if (files.empty()) {
-        print_notice(fmt::format(fmt::runtime(tr("{} cannot read the secrets of {}: nothing changed")), member.id,
+
+    // Secrets still sealed to the key after a hand edit of a recipients file are found by their
+    // digest, so they are sealed again even when no file names the key any more.
+    std::vector<std::string> sealed;
+    if (!commit_access(context, client, files, fmt::format("revoke the access of {} to the secrets", label), sealed)) {
+        print_notice(fmt::format(fmt::runtime(tr("{} cannot read the secrets of {}: nothing changed")), label,
                                  client.slug));
         return;
     }
-
-    std::vector<std::string> sealed;
-    commit_access(context, client, files, fmt::format("revoke the access of {} to the secrets", member.id), sealed);
     if (sealed.empty()) return;
     print_notice(fmt::format(fmt::runtime(tr("{} could read these secrets before, and Git history keeps them: "
                                              "change them, for example with dossier secret generate")),
-                             member.id));
+                             label));
     std::string list;
     for (const auto& path : sealed) list += client.slug + "/" + path.substr(0, path.size() - 3) + "\n";
     print_data(list);
@@ -274,8 +324,10 @@ void run_list(Context& context, const AccessOptions& options) {
                 entry["recipients"].push_back({{"key", key}, {"technician", holder}});
                 text += fmt::format("  {:<12} {}\n", holder.empty() ? std::string(tr("(unknown)")) : holder, key);
             }
+            entry["problems"] = nlohmann::ordered_json::array();
             for (const auto& problem : problems) {
-                text += fmt::format(fmt::runtime(tr("  line {}: {}\n")), problem.line, problem.message);
+                text += "  " + problem.message + "\n";
+                entry["problems"].push_back({{"line", problem.line}, {"message", problem.message}});
             }
             json.push_back(entry);
         }
@@ -296,7 +348,7 @@ void add_access_command(CLI::App& app, Context& context) {
     auto list_options = std::make_shared<AccessOptions>();
     auto* list = access->add_subcommand("list", tr("List who may read each client's secrets, from its .age-recipients files"));
     list->add_option("--client", list_options->client, tr("Only this client"))->type_name(client_value);
-    list->add_flag("--json", list_options->json, tr("Print a JSON array of {client, file, recipients: [{key, technician}]}"));
+    list->add_flag("--json", list_options->json, tr("Print a JSON array of {client, file, recipients: [{key, technician}], problems: [{line, message}]}"));
     list->callback([&context, list_options] { run_list(context, *list_options); });
 
     auto grant_options = std::make_shared<AccessOptions>();
@@ -307,7 +359,9 @@ void add_access_command(CLI::App& app, Context& context) {
 
     auto revoke_options = std::make_shared<AccessOptions>();
     auto* revoke = access->add_subcommand("revoke", tr("Stop a technician from reading a client's secrets, and list those to change"));
-    revoke->add_option("TECHNICIAN", revoke_options->technician, tr("The technician's id in team/team.yaml"))->required();
+    revoke->add_option("TECHNICIAN", revoke_options->technician,
+                       tr("The technician's id in team/team.yaml, or an age1... key that no member holds any more"))
+        ->required();
     revoke->add_option("--client", revoke_options->client, tr("The client"))->type_name(client_value)->required();
     revoke->callback([&context, revoke_options] { run_revoke(context, *revoke_options); });
 }

@@ -1,4 +1,5 @@
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -27,7 +28,13 @@ int identity_work_factor() {
 
 void run_key_init(const KeyInitOptions& options) {
     protect_process_memory();
-    auto location = identity_location();
+    auto path = identity_candidates().front();
+    // Checked before asking for a passphrase, which would otherwise be typed for nothing.
+    if (std::filesystem::exists(std::filesystem::symlink_status(path))) {
+        throw Error(ErrorKind::already_exists,
+                    fmt::format(fmt::runtime(tr("an identity already exists: {}")), path.string()),
+                    tr("dossier key show prints its public key; move the file away first to create another"));
+    }
     std::optional<SecretBytes> passphrase;
     if (!options.no_passphrase) {
         passphrase = passphrase_source()(tr("Passphrase for the new identity: "), true);
@@ -36,17 +43,16 @@ void run_key_init(const KeyInitOptions& options) {
                         tr("type a passphrase, or use --no-passphrase for an identity that only file permissions protect"));
         }
     }
-    auto identity = create_identity_file(location.path, passphrase, identity_work_factor());
+    auto identity = create_identity_file(path, passphrase, identity_work_factor());
     print_data(identity.recipient().to_string() + "\n");
     print_notice(fmt::format(fmt::runtime(tr("created the identity {}; give the public key above to whoever grants "
                                              "access, or run: dossier team add YOUR_ID --key KEY")),
-                             location.path.string()));
+                             path.string()));
 }
 
 void run_key_show() {
     protect_process_memory();
-    auto location = identity_location();
-    auto identities = read_identity_file(location.path, passphrase_source());
+    auto identities = read_identity_file(find_identity_file(), passphrase_source());
     for (const auto& identity : identities) print_data(identity.recipient().to_string() + "\n");
 }
 

@@ -10,6 +10,7 @@
 #include "dossier/i18n.hpp"
 #include "dossier/totp.hpp"
 #include "output.hpp"
+#include "secret_input.hpp"
 
 namespace dossier::cli {
 namespace {
@@ -33,6 +34,7 @@ std::int64_t current_time() {
 }
 
 void run_otp(Context& context, const OtpOptions& options) {
+    protect_process_memory();
     auto file = read_credential(context, options.reference);
     auto fields = open_credential(context, file);
     const SecretBytes* seed = nullptr;
@@ -51,6 +53,14 @@ void run_otp(Context& context, const OtpOptions& options) {
     }
 
     auto parameters = totp::parse(seed->view());
+    // RFC 4226 asks for seeds of at least 128 bits; 80-bit seeds are common in practice, and
+    // anything shorter is more likely a PIN or a password stored in the wrong field.
+    if (parameters.key.size() < 10) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("the TOTP seed of {} is too short: {} bits, where seeds have at least 80")),
+                                file.reference.to_string(), parameters.key.size() * 8),
+                    tr("check that the field holds the Base32 seed or the otpauth:// URI that the service gave"));
+    }
     auto now = current_time();
     auto code = totp::code(parameters, now);
     int left = totp::seconds_left(parameters, now);
@@ -75,8 +85,8 @@ void add_otp_command(CLI::App& app, Context& context) {
         ->type_name(reference_value)
         ->required();
     otp->add_option("FIELD", options->field, tr("The secret field that holds the seed (default: otp_secret)"));
-    otp->add_flag("--clip", options->clip, tr("Copy the code to the clipboard instead of printing it"));
-    otp->add_flag("--json", options->json, tr("Print {\"code\", \"seconds_left\", \"period\"} as JSON"));
+    auto* clip = otp->add_flag("--clip", options->clip, tr("Copy the code to the clipboard instead of printing it"));
+    otp->add_flag("--json", options->json, tr("Print {\"code\", \"seconds_left\", \"period\"} as JSON"))->excludes(clip);
     otp->callback([&context, options] { run_otp(context, *options); });
 }
 

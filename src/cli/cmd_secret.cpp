@@ -8,17 +8,18 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "clipboard.hpp"
 #include "context.hpp"
 #include "credential_file.hpp"
 #include "dossier/change.hpp"
 #include "dossier/error.hpp"
+#include "dossier/front_matter.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/password_generator.hpp"
 #include "output.hpp"
 #include "private_folder.hpp"
+#include "prompt.hpp"
 #include "secret_input.hpp"
 
 extern char** environ;
@@ -47,8 +48,9 @@ void store(Context& context, const CredentialFile& file, const SecretFields& fie
     Change change(repository);
     auto author = context.author(&repository);  // before writing, so a missing author changes no file
     auto recipients = credential_recipients(context, file.reference);
-    change.write(file.reference.path, sealed_credential(context, file, fields, recipients, rotated));
-    auto commit = change.commit(message, author);
+    auto bytes = sealed_credential(context, file, fields, recipients, rotated);
+    auto commit = commit_all_or_nothing(change, file.reference.client.directory, {{file.reference.path, bytes}}, message,
+                                        author);
     print_notice(fmt::format(fmt::runtime(tr("updated {} (commit {})")), file.reference.to_string(),
                              commit ? commit->substr(0, 8) : std::string("-")));
 }
@@ -59,6 +61,7 @@ SecretFields current_fields(Context& context, const CredentialFile& file) {
 }
 
 void run_set(Context& context, const SecretOptions& options) {
+    protect_process_memory();
     check_secret_field_name(options.field);
     auto file = read_credential(context, options.reference);
     // The recipients are checked before asking for anything, so a typed secret is never lost
@@ -71,6 +74,7 @@ void run_set(Context& context, const SecretOptions& options) {
 }
 
 void run_get(Context& context, const SecretOptions& options) {
+    protect_process_memory();
     auto file = read_credential(context, options.reference);
     auto fields = open_credential(context, file);
     const SecretBytes* value = fields.find(options.field);
@@ -88,7 +92,7 @@ void run_get(Context& context, const SecretOptions& options) {
         print_data(line.view());
         return;
     }
-    auto seconds = clipboard_seconds;
+    auto seconds = clear_delay(clipboard_seconds);
     auto method = copy_to_clipboard(*value, seconds);
     print_notice(fmt::format(fmt::runtime(tr("copied {} of {} to the clipboard ({}); it is cleared in {} s")),
                              options.field, file.reference.to_string(), method_name(method), seconds.count()));
@@ -187,31 +191,67 @@ int run_secret_editor(const std::filesystem::path& path) {
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+// Reads the fields the editor left, with the strict YAML reader of front matter (open quotes
+// and duplicate keys are errors). Errors give the line but never its text, which holds secrets.
 SecretFields parse_edited(const SecretBytes& text, const std::string& shown) {
-    YAML::Node root;
-    auto invalid = [&] {
+    auto invalid = [&](int line) {
         return Error(ErrorKind::invalid_input,
-                     fmt::format(fmt::runtime(tr("the edited secret fields of {} are not valid: nothing was changed")),
-                                 shown),
+                     fmt::format(fmt::runtime(tr("the edited secret fields of {} are not valid (line {}): nothing was "
+                                                 "changed")),
+                                 shown, line),
                      tr("write one field per line as name: \"value\", then run dossier secret edit again"));
     };
+    Value root;
     try {
-        root = YAML::Load(std::string(text.view()));
-    } catch (const YAML::Exception&) {
-        throw invalid();
+        root = parse_yaml_mapping(text.view(), 1, text.view(), shown);
+    } catch (const Error& error) {
+        throw invalid(error.location() ? error.location()->line : 0);
     }
     SecretFields fields;
-    if (root.IsNull()) return fields;
-    if (!root.IsMap()) throw invalid();
-    for (const auto& entry : root) {
-        if (!entry.first.IsScalar() || !(entry.second.IsScalar() || entry.second.IsNull())) throw invalid();
-        if (entry.second.IsNull() || entry.second.Scalar().empty()) continue;
-        fields.set(entry.first.Scalar(), SecretBytes(entry.second.Scalar()));
+    for (std::size_t i = 0; i < root.entries().size(); ++i) {
+        const auto& [name, value] = root.entries()[i];
+        int line = root.key_position(i).first;
+        if (!value.is_scalar()) throw invalid(line);
+        if (value.scalar_type() == ScalarType::null || value.text().empty()) continue;
+        try {
+            fields.set(name, SecretBytes(value.text()));
+        } catch (const Error&) {
+            throw invalid(line);
+        }
     }
     return fields;
 }
 
+// Runs the editor on `path` until it leaves valid fields. Returns nullopt when the user gives
+// up after an invalid edit, or when nothing changed.
+std::optional<SecretFields> edit_until_valid(const std::filesystem::path& path, const SecretBytes& before,
+                                             const std::string& shown) {
+    while (true) {
+        int status = run_secret_editor(path);
+        if (status == 127) {
+            throw Error(ErrorKind::not_found, tr("editor not found: nothing was changed"),
+                        tr("set VISUAL or EDITOR to your editor, such as EDITOR=nano"));
+        }
+        if (status != 0) {
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format(fmt::runtime(tr("the editor exited with status {}: nothing was changed")), status),
+                        fmt::format(fmt::runtime(tr("run dossier secret edit {} again")), shown));
+        }
+        auto after = PrivateFolder::read(path);
+        if (after == before) return std::nullopt;
+        try {
+            return parse_edited(after, shown);
+        } catch (const Error& error) {
+            if (!can_prompt()) throw;
+            print_notice(error.what());
+            auto answer = ask(tr("Edit again, or quit without changing anything? [E/q] "));
+            if (!answer || *answer == "q" || *answer == "Q") throw;
+        }
+    }
+}
+
 void run_edit(Context& context, const SecretOptions& options) {
+    protect_process_memory();
     auto file = read_credential(context, options.reference);
     credential_recipients(context, file.reference);
     auto fields = current_fields(context, file);
@@ -225,22 +265,12 @@ void run_edit(Context& context, const SecretOptions& options) {
     }
     auto before = editable_text(file, fields);
     auto path = folder.write("secret.yaml", before.view());
-    int status = run_secret_editor(path);
-    if (status == 127) {
-        throw Error(ErrorKind::not_found, tr("editor not found: nothing was changed"),
-                    tr("set VISUAL or EDITOR to your editor, such as EDITOR=nano"));
-    }
-    if (status != 0) {
-        throw Error(ErrorKind::invalid_input,
-                    fmt::format(fmt::runtime(tr("the editor exited with status {}: nothing was changed")), status),
-                    fmt::format(fmt::runtime(tr("run dossier secret edit {} again")), shown));
-    }
-    auto after = PrivateFolder::read(path);
-    if (after == before) {
+    auto result = edit_until_valid(path, before, shown);
+    if (!result) {
         print_notice(fmt::format(fmt::runtime(tr("{}: the secret fields are unchanged")), shown));
         return;
     }
-    auto edited = parse_edited(after, shown);
+    auto& edited = *result;
     if (edited.empty()) {
         throw Error(ErrorKind::invalid_input, fmt::format(fmt::runtime(tr("the edit left {} without any secret field: "
                                                                           "nothing was changed")),

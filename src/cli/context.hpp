@@ -119,6 +119,9 @@ void add_import_command(CLI::App& app, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 void add_types_command(CLI::App& app, Context& context);
 void add_check_command(CLI::App& app, Context& context);
+void add_hook_command(CLI::App& app, Context& context);
+void add_review_command(CLI::App& app, Context& context);  // also adds review done
+void add_expiring_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);  // also adds the hidden __complete
 void add_search_command(CLI::App& app, Context& context);
 void add_index_command(CLI::App& app, Context& context);

@@ -10,6 +10,7 @@
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/identity.hpp"
+#include "output.hpp"
 #include "secret_input.hpp"
 
 namespace dossier::cli {
@@ -17,8 +18,7 @@ namespace dossier::cli {
 const std::vector<age::Identity>& Context::identities() {
     if (identities_) return *identities_;
     protect_process_memory();
-    auto location = identity_location();
-    auto keys = read_identity_file(location.path, passphrase_source());
+    auto keys = read_identity_file(find_identity_file(), passphrase_source());
     std::vector<age::Identity> identities;
     for (auto& key : keys) identities.emplace_back(std::move(key));
     identities_ = std::move(identities);
@@ -39,7 +39,7 @@ CredentialFile read_credential(Context& context, const std::string& text) {
         throw Error(ErrorKind::invalid_input,
                     fmt::format(fmt::runtime(tr("{} is a document of type {}, not a credential")), reference.to_string(),
                                 document.type()),
-                    fmt::format(fmt::runtime(tr("secrets live in credential documents: dossier new credential {} TITLE")),
+                    fmt::format(fmt::runtime(tr("secrets live in credential documents: dossier new credential TITLE --client {}")),
                                 reference.client.slug));
     }
     return file;
@@ -123,6 +123,36 @@ std::string rebind_moved_secret(Context& context, const Reference& source, const
     CredentialFile moved{target, bytes, block};
     auto recipients = credential_recipients(context, target);
     return sealed_credential(context, moved, fields, recipients, std::nullopt);
+}
+
+}  // namespace dossier::cli
+
+namespace dossier::cli {
+
+std::optional<std::string> commit_all_or_nothing(Change& change, const std::filesystem::path& repository_dir,
+                                                 const std::vector<std::pair<std::string, std::string>>& files,
+                                                 const std::string& message, const git::Signature& author) {
+    std::vector<std::optional<std::string>> originals;
+    for (const auto& [path, bytes] : files) {
+        auto file = repository_dir / path;
+        originals.push_back(std::filesystem::exists(file) ? std::optional(read_file(file)) : std::nullopt);
+    }
+    try {
+        change.write_all(files);
+        return change.commit(message, author);
+    } catch (const Error&) {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            auto file = repository_dir / files[i].first;
+            std::error_code ignored;
+            if (originals[i]) {
+                write_file_atomically(file, *originals[i]);
+            } else {
+                std::filesystem::remove(file, ignored);
+            }
+        }
+        print_notice(tr("the change failed, so nothing was changed: the files were put back as they were"));
+        throw;
+    }
 }
 
 }  // namespace dossier::cli

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "context.hpp"
+#include "dossier/change.hpp"
 #include "dossier/age.hpp"
 #include "dossier/credential.hpp"
 #include "dossier/reference.hpp"
@@ -46,5 +47,13 @@ std::string sealed_credential(Context& context, const CredentialFile& file, cons
 // the technician's identity cannot open it, so that nothing is moved.
 std::string rebind_moved_secret(Context& context, const Reference& source, const Reference& target,
                                 const std::string& bytes);
+
+// Writes `files` (path in the repository, bytes) through `change` and commits them with
+// `message`. When writing or committing fails, the files are put back as they were before the
+// error is passed on, so the change is all or nothing. Returns the commit id, or nullopt when
+// the files were already as written.
+std::optional<std::string> commit_all_or_nothing(Change& change, const std::filesystem::path& repository_dir,
+                                                 const std::vector<std::pair<std::string, std::string>>& files,
+                                                 const std::string& message, const git::Signature& author);
 
 }  // namespace dossier::cli

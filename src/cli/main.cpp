@@ -110,6 +110,9 @@ int run(int argc, char** argv) {
     dossier::cli::add_version_command(app, context);
     dossier::cli::add_types_command(app, context);
     dossier::cli::add_check_command(app, context);
+    dossier::cli::add_hook_command(app, context);
+    dossier::cli::add_review_command(app, context);
+    dossier::cli::add_expiring_command(app, context);
     dossier::cli::add_new_command(app, context);
     dossier::cli::add_edit_command(app, context);
     dossier::cli::add_secret_command(app, context);

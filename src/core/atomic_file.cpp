@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -65,38 +66,66 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-    auto folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    std::error_code error;
-    std::filesystem::create_directories(folder, error);
-    if (error) throw_io(N_("failed to create the folder {}: {}"), folder, error.value());
+    write_files_atomically({{path, bytes}});
+}
 
-    std::string temporary = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-    FileDescriptor fd(::mkstemp(temporary.data()));
-    if (fd.get() < 0) throw_io(N_("failed to create a temporary file in {}: {}"), folder, errno);
-
+void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files) {
+    // Each file goes to a temporary file in its folder first. One flush of the whole file system
+    // (syncfs) then replaces a flush per file, which costs a disk round trip each, before the
+    // renames, and each folder is flushed once after them.
+    std::vector<std::string> temporaries;
+    std::vector<std::filesystem::path> folders;
+    auto remove_temporaries = [&](std::size_t from) {
+        for (std::size_t i = from; i < temporaries.size(); ++i) ::unlink(temporaries[i].c_str());
+    };
     try {
-        struct stat existing {};
-        mode_t mode = 0666;
-        if (::stat(path.c_str(), &existing) == 0) {
-            mode = existing.st_mode & 07777;
-        } else {
-            mode_t mask = ::umask(0);
-            ::umask(mask);
-            mode &= ~mask;
-        }
-        if (::fchmod(fd.get(), mode) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+        for (const auto& [path, bytes] : files) {
+            auto folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+            std::error_code error;
+            std::filesystem::create_directories(folder, error);
+            if (error) throw_io(N_("failed to create the folder {}: {}"), folder, error.value());
+            if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
 
-        write_all(fd.get(), bytes, path);
-        if (::fsync(fd.get()) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
-        if (::close(fd.release()) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
-        if (::rename(temporary.c_str(), path.c_str()) != 0) throw_io(N_("failed to replace {}: {}"), path, errno);
-    } catch (...) {
-        ::unlink(temporary.c_str());
+            std::string temporary = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+            FileDescriptor fd(::mkstemp(temporary.data()));
+            if (fd.get() < 0) throw_io(N_("failed to create a temporary file in {}: {}"), folder, errno);
+            temporaries.push_back(temporary);
+
+            struct stat existing {};
+            mode_t mode = 0666;
+            if (::stat(path.c_str(), &existing) == 0) {
+                mode = existing.st_mode & 07777;
+            } else {
+                mode_t mask = ::umask(0);
+                ::umask(mask);
+                mode &= ~mask;
+            }
+            if (::fchmod(fd.get(), mode) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+            write_all(fd.get(), bytes, path);
+            if (files.size() == 1 && ::fsync(fd.get()) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+            if (::close(fd.release()) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
+        }
+        if (files.size() > 1) {
+            FileDescriptor any(::open(folders.front().c_str(), O_RDONLY | O_DIRECTORY));
+            if (any.get() < 0 || ::syncfs(any.get()) != 0) {
+                throw_io(N_("failed to write {}: {}"), files.front().first, errno);
+            }
+        }
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            if (::rename(temporaries[i].c_str(), files[i].first.c_str()) != 0) {
+                remove_temporaries(i);
+                throw_io(N_("failed to replace {}: {}"), files[i].first, errno);
+            }
+        }
+    } catch (const Error&) {
+        remove_temporaries(0);
         throw;
     }
 
-    FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY));
-    if (directory.get() >= 0) ::fsync(directory.get());
+    for (const auto& folder : folders) {
+        FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY));
+        if (directory.get() >= 0) ::fsync(directory.get());
+    }
 }
 
 }  // namespace dossier

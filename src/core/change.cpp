@@ -90,6 +90,13 @@ void Change::write(const std::string& path, std::string_view bytes) {
     paths_.push_back({path});
 }
 
+void Change::write_all(const std::vector<std::pair<std::string, std::string>>& files) {
+    std::vector<std::pair<std::filesystem::path, std::string_view>> targets;
+    for (const auto& [path, bytes] : files) targets.emplace_back(repository_.workdir() / path, bytes);
+    write_files_atomically(targets);
+    for (const auto& [path, bytes] : files) paths_.push_back({path});
+}
+
 void Change::remove(const std::string& path) {
     std::error_code error;
     std::filesystem::remove(repository_.workdir() / path, error);

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "dossier/calendar.hpp"
 #include "dossier/type_catalog.hpp"
 #include "dossier/yaml_value.hpp"
 
@@ -131,17 +132,7 @@ bool is_uri(std::string_view text) {
     });
 }
 
-bool is_period(std::string_view text) {
-    auto space = text.find(' ');
-    if (space == std::string_view::npos || space == 0) return false;
-    auto count = text.substr(0, space);
-    if (!std::all_of(count.begin(), count.end(), is_digit) || count.size() > 5) return false;
-    auto unit = text.substr(space + 1);
-    constexpr std::array<std::string_view, 17> units = {
-        "day",  "days",  "week",    "weeks",    "month", "months", "year",  "years", "jour",
-        "jours", "semaine", "semaines", "mois", "an",     "ans",   "année", "années"};
-    return std::find(units.begin(), units.end(), unit) != units.end();
-}
+bool is_period(std::string_view text) { return parse_period(text).has_value(); }
 
 }  // namespace
 

@@ -175,9 +175,17 @@ std::string DocumentType::field_json_type(std::string_view field) const {
 }
 
 std::vector<std::string> DocumentType::expiration_fields() const {
+    // Read from the schema directly, because fields() also builds every description, and check
+    // calls this once per document.
     std::vector<std::string> names;
-    for (const auto& field : fields("en")) {
-        if (field.expiration) names.push_back(field.name);
+    auto properties = schema_.find("properties");
+    if (properties == schema_.end() || !properties->is_object()) return names;
+    for (const auto& [name, property] : properties->items()) {
+        if (!property.is_object()) continue;
+        auto extension = property.find("x-dossier");
+        if (extension == property.end() || !extension->is_object()) continue;
+        auto expiration = extension->find("expiration");
+        if (expiration != extension->end() && expiration->is_boolean() && expiration->get<bool>()) names.push_back(name);
     }
     return names;
 }

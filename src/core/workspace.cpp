@@ -128,6 +128,7 @@ Workspace Workspace::open(const fs::path& root) {
     if (const Value* recovery = settings.find("recovery_recipient")) {
         workspace.recovery_recipient_ = recovery->scalar_or_empty();
     }
+    workspace.settings_ = std::move(settings);
     return workspace;
 }
 

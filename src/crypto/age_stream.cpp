@@ -47,14 +47,23 @@ private:
     bool first_ = true;
 };
 
-// Collects plaintext or ciphertext and writes it to the sink in large blocks.
+// Initial size of the payload buffers, which double as the input requires, so that a small
+// secret never touches the full block size.
+constexpr std::size_t initial_buffer_size = 4 * page_size;
+
+// Collects plaintext or ciphertext and writes it to the sink in blocks of up to `capacity`
+// bytes. The buffer starts small and doubles as the data requires, up to `capacity`.
 class BlockWriter {
 public:
-    BlockWriter(age::ByteSink& out, std::size_t capacity) : out_(out), buffer_(capacity) {}
+    BlockWriter(age::ByteSink& out, std::size_t capacity)
+        : out_(out), capacity_(capacity), buffer_(std::min(capacity, initial_buffer_size)) {}
 
-    // Room for `count` more bytes, flushing first if needed.
+    // Room for `count` more bytes (at most the capacity), flushing first if needed.
     unsigned char* reserve(std::size_t count) {
-        if (size_ + count > buffer_.size()) flush();
+        if (size_ + count > capacity_) flush();
+        if (size_ + count > buffer_.size()) {
+            buffer_.grow(std::max(size_ + count, std::min(capacity_, 2 * buffer_.size())), size_);
+        }
         return buffer_.data() + size_;
     }
     void commit(std::size_t count) { size_ += count; }
@@ -67,6 +76,7 @@ public:
 
 private:
     age::ByteSink& out_;
+    std::size_t capacity_;
     PageBuffer buffer_;
     std::size_t size_ = 0;
 };
@@ -94,9 +104,10 @@ void stream_encrypt(const SecretBytes& key, age::ByteSource& plaintext, age::Byt
     // Two blocks of plaintext, read whole at page-aligned addresses: the chunks of one are
     // sealed while the next is read. A chunk is the last one when the input ends with it, so
     // the last chunk of a full block is held (copied aside) until the next block is read.
+    // The buffers start small and grow to a block only while the input fills them.
     const std::size_t block_size = stream_chunks_per_block * stream_chunk_size;
-    PageBuffer blocks[2] = {PageBuffer(block_size), PageBuffer(block_size)};
-    PageBuffer held(stream_chunk_size);
+    PageBuffer blocks[2] = {PageBuffer(initial_buffer_size), PageBuffer(page_size)};
+    PageBuffer held(page_size);
     bool holding = false;
     BlockWriter writer(out, (stream_chunks_per_block + 1) * stream_sealed_chunk_size + prefix.size());
     std::memcpy(writer.reserve(prefix.size()), prefix.data(), prefix.size());
@@ -107,7 +118,8 @@ void stream_encrypt(const SecretBytes& key, age::ByteSource& plaintext, age::Byt
     const auto read_block = [&](PageBuffer& block) {
         std::size_t have = 0;
         while (have < block_size && !ended) {
-            const std::size_t count = plaintext.read({block.data() + have, block_size - have});
+            if (have == block.size()) block.grow(std::min(block_size, 2 * block.size()), have);
+            const std::size_t count = plaintext.read({block.data() + have, block.size() - have});
             if (count == 0) ended = true;
             have += count;
         }
@@ -155,9 +167,10 @@ void stream_encrypt(const SecretBytes& key, age::ByteSource& plaintext, age::Byt
         if (final_block) break;
         nonce.skip(chunks);
         // Hold the last chunk of this full block.
+        if (held.size() < stream_chunk_size) held.grow(stream_chunk_size, 0);
         std::memcpy(held.data(), block + block_chunks * stream_chunk_size, stream_chunk_size);
         holding = true;
-        sodium_memzero(blocks[current].data(), block_size);
+        sodium_memzero(blocks[current].data(), blocks[current].size());
         current = 1 - current;
         have = next_have;
         if (ended && have == 0) {

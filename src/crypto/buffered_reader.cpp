@@ -1,11 +1,25 @@
 #include "buffered_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace dossier::crypto {
+namespace {
+
+// The first buffer: enough for an armored secret with a few dozen recipients.
+constexpr std::size_t initial_size = 4 * page_size;
+
+}  // namespace
 
 BufferedReader::BufferedReader(age::ByteSource& source, std::size_t capacity)
-    : source_(source), capacity_(capacity), buffer_((capacity + 2 * page_size - 1) / page_size * page_size) {}
+    : source_(source),
+      capacity_(capacity),
+      max_size_((capacity + 2 * page_size - 1) / page_size * page_size),
+      buffer_(std::min(max_size_, initial_size)) {}
+
+void BufferedReader::grow() {
+    buffer_.grow(std::min(max_size_, 2 * buffer_.size()), end_);
+}
 
 void BufferedReader::compact() {
     const std::size_t remaining = end_ - begin_;
@@ -37,7 +51,9 @@ std::size_t BufferedReader::fill(std::size_t count) {
     if (count > capacity_) count = capacity_;
     if (available() >= count) return available();
     if (buffer_.size() - begin_ < count + page_size) compact();
-    while (available() < count && refill()) {
+    while (available() < count) {
+        if (end_ == buffer_.size() && buffer_.size() < max_size_ && !ended_) grow();
+        if (!refill()) break;
     }
     return available();
 }

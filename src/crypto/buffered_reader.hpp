@@ -12,7 +12,8 @@ namespace dossier::crypto {
 class BufferedReader {
 public:
     // `capacity` bounds fill(); reads ask the source for as much as fits, at page-aligned
-    // addresses.
+    // addresses. The buffer starts at a few pages and doubles only while the source fills it,
+    // up to the capacity plus two pages, so a small input gets a small buffer.
     BufferedReader(age::ByteSource& source, std::size_t capacity);
 
     // Makes at least `count` bytes (at most the capacity) available unless the source ends
@@ -36,9 +37,12 @@ private:
     bool refill();
     // Moves the unread bytes so that they end on a page boundary, where the next read goes.
     void compact();
+    // Doubles the buffer, at most to max_size_, keeping the bytes at their offsets.
+    void grow();
 
     age::ByteSource& source_;
     std::size_t capacity_;
+    std::size_t max_size_;
     PageBuffer buffer_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;

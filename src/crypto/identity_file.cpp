@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dossier/atomic_file.hpp"
 #include "dossier/error.hpp"
@@ -65,6 +66,18 @@ void write_private_file(const fs::path& path, std::string_view bytes) {
                 fmt::format(fmt::runtime(tr("cannot write {}: {}")), path.string(), std::strerror(saved_errno)));
 }
 
+// Creates `folder` and its missing parents with mode 0700, whatever the umask, so that no other
+// user can replace a folder on the way to the identity.
+void create_private_folders(const fs::path& folder) {
+    if (folder.empty() || fs::exists(folder)) return;
+    create_private_folders(folder.parent_path());
+    if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+        throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot create the folder {}: {}")), folder.string(),
+                                               std::strerror(errno)));
+    }
+    ::chmod(folder.c_str(), 0700);
+}
+
 void check_private(const fs::path& path) {
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0) {
@@ -83,22 +96,55 @@ void check_private(const fs::path& path) {
     }
 }
 
+// Parses the identities of the file at `path`, naming the file in errors, and rejects a file
+// that holds none.
+std::vector<age::X25519Identity> parse_identities_of(const fs::path& path, std::string_view text) {
+    std::vector<age::X25519Identity> identities;
+    try {
+        identities = age::parse_identities(text);
+    } catch (const Error& error) {
+        throw Error(error.kind(), fmt::format(fmt::runtime(tr("invalid identity file {}: {}")), path.string(), error.what()),
+                    tr("it must hold AGE-SECRET-KEY-1... lines as dossier key init or age-keygen write them"));
+    }
+    if (identities.empty()) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("the identity file {} holds no identity")), path.string()),
+                    tr("it must hold AGE-SECRET-KEY-1... lines as dossier key init or age-keygen write them"));
+    }
+    return identities;
+}
+
 }  // namespace
 
-IdentityLocation identity_location() {
+std::vector<fs::path> identity_candidates() {
     if (const char* explicit_path = std::getenv("DOSSIER_IDENTITY"); explicit_path != nullptr && *explicit_path != '\0') {
-        return {explicit_path, "DOSSIER_IDENTITY"};
+        return {explicit_path};
     }
-    fs::path config;
+    std::vector<fs::path> candidates;
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg == '/') {
-        config = xdg;
-    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-        config = fs::path(home) / ".config";
-    } else {
+        candidates.push_back(fs::path(xdg) / "dossier" / "identity.age");
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+        auto default_path = fs::path(home) / ".config" / "dossier" / "identity.age";
+        if (candidates.empty() || candidates.front() != default_path) candidates.push_back(default_path);
+    }
+    if (candidates.empty()) {
         throw Error(ErrorKind::not_found, tr("cannot find the identity: HOME is not set"),
                     tr("set DOSSIER_IDENTITY to your identity file"));
     }
-    return {config / "dossier" / "identity.age", "default"};
+    return candidates;
+}
+
+fs::path find_identity_file() {
+    auto candidates = identity_candidates();
+    std::vector<std::string> looked;
+    for (const auto& candidate : candidates) {
+        if (fs::exists(fs::symlink_status(candidate))) return candidate;
+        looked.push_back(candidate.string());
+    }
+    throw Error(ErrorKind::not_found,
+                fmt::format(fmt::runtime(tr("no identity file found: looked for {}")), fmt::join(looked, ", ")),
+                tr("create one with: dossier key init (or set DOSSIER_IDENTITY to your identity file)"));
 }
 
 SecretBytes identity_file_text(const age::X25519Identity& identity, const std::string& created_utc) {
@@ -115,11 +161,7 @@ age::X25519Identity create_identity_file(const fs::path& path, const std::option
                     fmt::format(fmt::runtime(tr("an identity already exists: {}")), path.string()),
                     tr("dossier key show prints its public key; move the file away first to create another"));
     }
-    auto folder = path.parent_path();
-    if (!folder.empty() && !fs::exists(folder)) {
-        fs::create_directories(folder);
-        fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace);
-    }
+    create_private_folders(path.parent_path());
 
     auto identity = age::X25519Identity::generate();
     auto text = identity_file_text(identity, utc_now());
@@ -143,7 +185,7 @@ std::vector<age::X25519Identity> read_identity_file(const fs::path& path, const 
     check_private(path);
     SecretBytes bytes(read_file(path));
     if (!bytes.view().starts_with("age-encryption.org/") && !age::is_armored(bytes.view())) {
-        return age::parse_identities(bytes.view());
+        return parse_identities_of(path, bytes.view());
     }
 
     auto given = passphrase(fmt::format(fmt::runtime(tr("Passphrase of {}: ")), path.string()), false);
@@ -165,7 +207,7 @@ std::vector<age::X25519Identity> read_identity_file(const fs::path& path, const 
         }
         throw;
     }
-    return age::parse_identities(text.view());
+    return parse_identities_of(path, text.view());
 }
 
 }  // namespace dossier

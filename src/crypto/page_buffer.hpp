@@ -19,6 +19,10 @@ public:
     const unsigned char* data() const noexcept { return data_; }
     std::size_t size() const noexcept { return size_; }
 
+    // Replaces the buffer with one of `size` bytes that starts with the first `keep` bytes of
+    // this one, then wipes and frees the old one. Offsets stay valid, and so does page alignment.
+    void grow(std::size_t size, std::size_t keep);
+
 private:
     unsigned char* data_;
     std::size_t size_;

@@ -143,6 +143,11 @@ TEST_CASE("a missing identity file names where it was looked for") {
     auto result = sandbox.dossier({"key", "show"});
     CHECK(result.exit_status == 3);
     CHECK(contains(result.err, (sandbox.home() / ".config/dossier/identity.age").string()));
+
+    sandbox.environment["XDG_CONFIG_HOME"] = (sandbox.root() / "xdg").string();
+    auto both = sandbox.dossier({"key", "show"});
+    CHECK(contains(both.err, "looked for " + (sandbox.root() / "xdg/dossier/identity.age").string() + ", " +
+                                 (sandbox.home() / ".config/dossier/identity.age").string()));
     CHECK(contains(result.err, "dossier key init"));
 }
 
