@@ -221,6 +221,21 @@ std::vector<std::pair<std::size_t, std::size_t>> url_ranges(std::string_view lin
     return ranges;
 }
 
+// Returns the number of digits from `line[at]` on, in a run of digits, spaces, hyphens and the
+// A or B of a Corsican NIR, up to the longest number looked for.
+std::size_t digits_ahead(std::string_view line, std::size_t at) {
+    std::size_t digits = 0;
+    for (auto end = std::min(line.size(), at + 32); at < end; ++at) {
+        char c = line[at];
+        if (is_digit(c)) {
+            ++digits;
+        } else if (c != ' ' && c != '-' && c != 'A' && c != 'B') {
+            break;
+        }
+    }
+    return digits;
+}
+
 std::vector<PersonalNumber> personal_numbers(std::string_view line) {
     std::vector<PersonalNumber> found;
     std::optional<std::vector<std::pair<std::size_t, std::size_t>>> urls;
@@ -230,9 +245,11 @@ std::vector<PersonalNumber> personal_numbers(std::string_view line) {
         if (!word_start || !is_alphanumeric(line[at])) continue;
 
         std::optional<PersonalNumber> number = iban_at(line, at);
-        if (!number && is_digit(line[at])) number = nir_at(line, at);
-        if (!number && is_digit(line[at])) number = ssn_at(line, at);
-        if (!number && is_digit(line[at])) number = card_at(line, at);
+        // An SSN, the shortest number looked for, has 9 digits: most numbers have fewer.
+        bool long_number = !number && is_digit(line[at]) && digits_ahead(line, at) >= 9;
+        if (long_number) number = nir_at(line, at);
+        if (long_number && !number) number = ssn_at(line, at);
+        if (long_number && !number) number = card_at(line, at);
         if (!number) continue;
         if (!urls) urls = url_ranges(line);
         bool in_url =

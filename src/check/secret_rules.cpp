@@ -11,6 +11,7 @@
 #include "dossier/document.hpp"
 #include "dossier/i18n.hpp"
 #include "rules.hpp"
+#include "secret_shapes.hpp"
 #include "text_scan.hpp"
 
 namespace dossier::rules {
@@ -18,120 +19,7 @@ namespace {
 
 // What a finding calls each kind of secret (English msgids, translated when reported).
 constexpr const char* private_key_kind = N_("private key");
-constexpr const char* jwt_kind = N_("JSON Web Token");
 constexpr const char* high_entropy_kind = N_("random-looking string next to a secret word");
-
-// A provider's token: a fixed prefix, then `min` to `max` characters of its alphabet.
-struct TokenShape {
-    std::string_view prefix;
-    const char* kind;
-    std::size_t min = 0;
-    std::size_t max = 0;
-    bool (*allowed)(char);
-};
-
-bool is_token_character(char c) { return is_alphanumeric(c) || c == '_' || c == '-'; }
-bool is_alphanumeric_or_underscore(char c) { return is_alphanumeric(c) || c == '_'; }
-
-// The documented shapes of common providers' secrets.
-constexpr TokenShape token_shapes[] = {
-    {"AKIA", N_("AWS access key ID"), 16, 16, is_upper_or_digit},
-    {"ASIA", N_("AWS access key ID"), 16, 16, is_upper_or_digit},
-    {"ghp_", N_("GitHub token"), 36, 36, is_alphanumeric},
-    {"gho_", N_("GitHub token"), 36, 36, is_alphanumeric},
-    {"ghu_", N_("GitHub token"), 36, 36, is_alphanumeric},
-    {"ghs_", N_("GitHub token"), 36, 36, is_alphanumeric},
-    {"ghr_", N_("GitHub token"), 36, 36, is_alphanumeric},
-    {"github_pat_", N_("GitHub token"), 22, 255, is_alphanumeric_or_underscore},
-    {"glpat-", N_("GitLab token"), 20, 255, is_token_character},
-    {"xoxa-", N_("Slack token"), 10, 255, is_token_character},
-    {"xoxb-", N_("Slack token"), 10, 255, is_token_character},
-    {"xoxp-", N_("Slack token"), 10, 255, is_token_character},
-    {"xoxr-", N_("Slack token"), 10, 255, is_token_character},
-    {"xoxs-", N_("Slack token"), 10, 255, is_token_character},
-    {"sk_live_", N_("Stripe secret key"), 24, 255, is_alphanumeric},
-    {"rk_live_", N_("Stripe secret key"), 24, 255, is_alphanumeric},
-    {"AIza", N_("Google API key"), 35, 35, is_token_character},
-    {"sk-ant-", N_("Anthropic API key"), 32, 255, is_token_character},
-    {"sk-", N_("OpenAI API key"), 32, 255, is_token_character},
-    {"AGE-SECRET-KEY-1", N_("age secret key"), 58, 58, is_upper_or_digit},
-};
-
-// True for documentation values such as AKIAIOSFODNN7EXAMPLE or ghp_xxxxxxxx…: they contain
-// "example" or repeat a few characters.
-bool is_sample_token(std::string_view random_part) {
-    return fold(random_part).find("example") != std::string::npos ||
-           distinct_characters(random_part) < std::min<std::size_t>(10, random_part.size() / 2);
-}
-
-// Returns the kind of provider token that starts at `line[at]`, or nullptr.
-const char* token_kind_at(std::string_view line, std::size_t at) {
-    for (const auto& shape : token_shapes) {
-        if (line.compare(at, shape.prefix.size(), shape.prefix) != 0) continue;
-        auto start = at + shape.prefix.size();
-        auto end = start;
-        while (end < line.size() && end - start < shape.max && shape.allowed(line[end])) ++end;
-        auto random_part = line.substr(start, end - start);
-        bool bounded = end == line.size() || !is_token_character(line[end]);
-        bool mixed = std::any_of(random_part.begin(), random_part.end(), is_digit) &&
-                     std::any_of(random_part.begin(), random_part.end(), is_ascii_letter);
-        if (random_part.size() >= shape.min && bounded && mixed && !is_sample_token(random_part)) return shape.kind;
-    }
-    return nullptr;
-}
-
-// True when a JSON Web Token (eyJ….eyJ….signature) starts at `line[at]`.
-bool is_jwt_at(std::string_view line, std::size_t at) {
-    auto segment_end = [&](std::size_t from) {
-        while (from < line.size() && is_token_character(line[from])) ++from;
-        return from;
-    };
-    if (line.compare(at, 3, "eyJ") != 0) return false;
-    auto header_end = segment_end(at);
-    if (header_end - at < 10 || header_end >= line.size() || line[header_end] != '.') return false;
-    auto payload = header_end + 1;
-    auto payload_end = segment_end(payload);
-    return line.compare(payload, 3, "eyJ") == 0 && payload_end - payload >= 10 && payload_end < line.size() &&
-           line[payload_end] == '.';
-}
-
-// Returns the kind and byte offset of the first provider token or JWT in `line`.
-std::optional<std::pair<const char*, std::size_t>> find_token(std::string_view line) {
-    for (std::size_t at = 0; at < line.size(); ++at) {
-        if (std::string_view("Aagrsxe").find(line[at]) == std::string_view::npos) continue;
-        if (at > 0 && is_token_character(line[at - 1])) continue;
-        if (const char* kind = token_kind_at(line, at)) return std::pair{kind, at};
-        if (is_jwt_at(line, at)) return std::pair{jwt_kind, at};
-    }
-    return std::nullopt;
-}
-
-bool is_base64_line(std::string_view line) {
-    auto start = line.find_first_not_of(" \t");
-    if (start == std::string_view::npos) return false;
-    auto text = line.substr(start);
-    return text.size() >= 16 && std::all_of(text.begin(), text.end(), [](char c) {
-               return is_alphanumeric(c) || c == '+' || c == '/' || c == '=';
-           });
-}
-
-// Returns the offset of a PEM private key header (-----BEGIN … PRIVATE KEY-----) in `line`
-// when key material follows it, on the same line or the next, so that a runbook that only
-// names the header is not reported.
-std::optional<std::size_t> find_private_key(std::string_view line, std::string_view next_line) {
-    auto begin = line.find("-----BEGIN ");
-    if (begin == std::string_view::npos) return std::nullopt;
-    auto end = line.find("-----", begin + 11);
-    if (end == std::string_view::npos) return std::nullopt;
-    auto label = line.substr(begin + 11, end - begin - 11);
-    if (!label.ends_with("PRIVATE KEY") && !label.ends_with("PRIVATE KEY BLOCK")) return std::nullopt;
-
-    auto rest = line.substr(end + 5);
-    bool material = is_base64_line(rest.substr(0, rest.find(' ', rest.find_first_not_of(' ')))) ||
-                    is_base64_line(next_line) || next_line.starts_with("Proc-Type:");
-    if (!material) return std::nullopt;
-    return begin;
-}
 
 // The words that make a line's random-looking strings suspect.
 constexpr std::string_view secret_words[] = {"password",   "passwd",     "pwd",         "passphrase",   "secret",
@@ -148,42 +36,6 @@ template <std::size_t Size>
 bool mentions_any(std::string_view folded_line, const std::string_view (&words)[Size]) {
     return std::any_of(std::begin(words), std::end(words),
                        [&](std::string_view word) { return folded_line.find(word) != std::string_view::npos; });
-}
-
-// Returns the offset of a random-looking string of 20 characters or more and whether it is
-// hexadecimal: Base64 with digits, upper and lower case over 4.0 bits per character, or
-// hexadecimal over 3.0 (hexadecimal cannot exceed 4.0). '=' only ends a string, as Base64
-// padding, so "PublicKeyToken=b77a5c561934e089" is two strings. Strings that contain a word
-// of seven lower-case letters, such as paths and identifiers, are skipped.
-std::optional<std::pair<std::size_t, bool>> find_random_string(std::string_view line) {
-    auto is_base64 = [](char c) { return is_alphanumeric(c) || c == '+' || c == '/' || c == '_' || c == '-'; };
-    std::size_t at = 0;
-    while (at < line.size()) {
-        auto end = at;
-        while (end < line.size() && is_base64(line[end])) ++end;
-        auto token = line.substr(at, end - at);
-        while (end < line.size() && line[end] == '=') ++end;
-        if (token.size() >= 20) {
-            bool hex = std::all_of(token.begin(), token.end(), [](char c) {
-                return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            });
-            bool digits = std::any_of(token.begin(), token.end(), is_digit);
-            bool upper = std::any_of(token.begin(), token.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-            bool lower = std::any_of(token.begin(), token.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-            std::size_t run = 0;
-            std::size_t longest_lower_run = 0;
-            for (char c : token) {
-                run = c >= 'a' && c <= 'z' ? run + 1 : 0;
-                longest_lower_run = std::max(longest_lower_run, run);
-            }
-            double entropy = shannon_entropy(token);
-            bool random_hex = hex && digits && (upper || lower) && entropy > 3.0;
-            bool random_base64 = digits && upper && lower && entropy > 4.0;
-            if ((random_hex || random_base64) && longest_lower_run < 7) return std::pair{at, hex};
-        }
-        at = end + 1;
-    }
-    return std::nullopt;
 }
 
 // True for values that stand for a secret without being one: <password>, ${VAR}, {{var}},
@@ -292,11 +144,13 @@ std::optional<std::pair<std::string_view, std::size_t>> value_after(std::string_
 std::optional<std::pair<std::size_t, std::string_view>> find_secret_assignment(std::string_view line,
                                                                                std::string_view folded) {
     for (std::size_t at = 0; at < folded.size(); ++at) {
-        if (std::string_view("acmpst").find(folded[at]) == std::string_view::npos) continue;
-        if (at > 0 && is_alphanumeric(folded[at - 1])) continue;
+        // A character test first: this loop sees every byte of every body.
+        char c = folded[at];
+        bool may_start = c == 'a' || c == 'c' || c == 'm' || c == 'p' || c == 's' || c == 't';
+        if (!may_start || (at > 0 && is_alphanumeric(folded[at - 1]))) continue;
         for (std::string_view key : secret_keys) {
             auto after = at + key.size();
-            if (folded.compare(at, key.size(), key) != 0 || continues_word(folded, after)) continue;
+            if (key.front() != c || folded.compare(at, key.size(), key) != 0 || continues_word(folded, after)) continue;
             auto separator = folded.find_first_not_of(" \t*_\"'`]", skip_qualifier(folded, line, after));
             // French typography puts a no-break space, or a narrow one, before the colon.
             for (std::string_view space : {"\xC2\xA0", "\xE2\x80\xAF"}) {
@@ -413,6 +267,7 @@ void check_plaintext_secrets(const CheckedDocument& document, const CheckEnviron
 
     auto lines = lines_outside_age_block(document);
     int body_first_line = document.document->body_first_line();
+    std::string folded;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto& line = lines[i];
         if (std::find(reported_lines.begin(), reported_lines.end(), line.number) != reported_lines.end()) continue;
@@ -423,10 +278,11 @@ void check_plaintext_secrets(const CheckedDocument& document, const CheckEnviron
             continue;
         }
         if (auto token = find_token(line.text)) {
-            report(line, token->second, secret_message(token->first));
+            report(line, token->offset, secret_message(token->kind));
             continue;
         }
-        auto folded = fold(line.text);
+        folded.assign(line.text);
+        fold_in_place(folded);
         if (line.number >= body_first_line) {
             auto assignment = find_secret_assignment(line.text, folded);
             if (!assignment) assignment = find_secret_cell(line.text, next);

@@ -32,6 +32,9 @@ int column_of(const TextLine& line, std::size_t byte_offset);
 // The result has the same length as `text`, so offsets carry over.
 std::string fold(std::string_view text);
 
+// Folds `text` as fold() does, without allocating.
+void fold_in_place(std::string& text);
+
 // Returns the number of distinct bytes in `text`.
 std::size_t distinct_characters(std::string_view text);
 
