@@ -75,6 +75,12 @@ struct RecipientsFile {
     std::vector<age::X25519Recipient> recipients;
 };
 
+// Returns the path in the client repository of the recipients file nearest to `document_path`:
+// the one in its folder, else in each parent up to the client's folder. Returns nullopt when
+// there is none.
+std::optional<std::string> find_recipients_file(const std::filesystem::path& client_dir,
+                                                const std::string& document_path);
+
 // Returns the nearest recipients file for the document at `document_path` (relative to the
 // client folder): the one in its folder, else in each parent up to the client's folder.
 // Throws Error(not_found) naming the folders looked at and the command that grants access when

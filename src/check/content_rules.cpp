@@ -149,11 +149,9 @@ const RecipientsState& recipients_state(const CheckedDocument& document, const f
 
 // Returns the nearest recipients file for `document` up to its client's folder, or nullopt.
 std::optional<fs::path> nearest_recipients_file(const CheckedDocument& document) {
-    for (auto folder = fs::path(document.path).parent_path();; folder = folder.parent_path()) {
-        auto candidate = document.client_dir / folder / recipients_file_name;
-        if (index::stat_file(candidate).inode != 0) return candidate;
-        if (folder.empty()) return std::nullopt;
-    }
+    auto found = find_recipients_file(document.client_dir, document.path);
+    if (!found) return std::nullopt;
+    return document.client_dir / *found;
 }
 
 std::string reference_of(const CheckedDocument& document) {

@@ -117,12 +117,7 @@ std::vector<age::X25519Recipient> read_recipients(const Client& client, const st
 // Returns the path in the repository of the recipients file nearest to `path`, or the root
 // file's when there is none yet.
 std::string nearest_recipients_path(const Client& client, const std::string& path) {
-    for (auto folder = fs::path(path).parent_path();; folder = folder.parent_path()) {
-        if (fs::exists(client.directory / folder / recipients_file_name)) {
-            return (folder / recipients_file_name).generic_string();
-        }
-        if (folder.empty()) return std::string(recipients_file_name);
-    }
+    return find_recipients_file(client.directory, path).value_or(std::string(recipients_file_name));
 }
 
 // The credentials whose secret is re-encrypted by a change to recipients files.

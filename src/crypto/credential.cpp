@@ -222,37 +222,43 @@ std::string recipients_digest(std::span<const age::X25519Recipient> recipients) 
     return "sha256:" + hex(digest, sizeof digest);
 }
 
-RecipientsFile nearest_recipients(const fs::path& client_dir, const std::string& document_path) {
-    std::vector<std::string> looked;
-    auto folder = fs::path(document_path).parent_path();
-    while (true) {
-        auto candidate = client_dir / folder / recipients_file_name;
-        looked.push_back((folder / recipients_file_name).generic_string());
-        if (fs::exists(candidate)) {
-            auto text = read_file(candidate);
-            std::vector<age::KeyFileProblem> problems;
-            auto recipients = age::parse_recipients(text, &problems);
-            if (!problems.empty()) {
-                throw Error(ErrorKind::invalid_input,
-                            SourceLocation{candidate, problems.front().line, 1, {}},
-                            fmt::format(fmt::runtime(tr("invalid recipient in {}: {}")), candidate.string(),
-                                        problems.front().message),
-                            tr("each line holds one age1... public key; fix or remove that line"));
-            }
-            if (recipients.empty()) {
-                throw Error(ErrorKind::invalid_input,
-                            fmt::format(fmt::runtime(tr("{} names no recipient")), candidate.string()),
-                            tr("grant access with: dossier access grant TECHNICIAN --client CLIENT"));
-            }
-            return {candidate, std::move(recipients)};
-        }
-        if (folder.empty()) break;
-        folder = folder.parent_path();
+std::optional<std::string> find_recipients_file(const fs::path& client_dir, const std::string& document_path) {
+    for (auto folder = fs::path(document_path).parent_path();; folder = folder.parent_path()) {
+        if (fs::exists(client_dir / folder / recipients_file_name)) return (folder / recipients_file_name).generic_string();
+        if (folder.empty()) return std::nullopt;
     }
-    throw Error(ErrorKind::not_found,
-                fmt::format(fmt::runtime(tr("no recipients file for {}: looked for {}")), document_path,
-                            fmt::join(looked, ", ")),
-                tr("grant access with: dossier access grant TECHNICIAN --client CLIENT"));
+}
+
+RecipientsFile nearest_recipients(const fs::path& client_dir, const std::string& document_path) {
+    auto found = find_recipients_file(client_dir, document_path);
+    if (!found) {
+        std::vector<std::string> looked;
+        for (auto folder = fs::path(document_path).parent_path();; folder = folder.parent_path()) {
+            looked.push_back((folder / recipients_file_name).generic_string());
+            if (folder.empty()) break;
+        }
+        throw Error(ErrorKind::not_found,
+                    fmt::format(fmt::runtime(tr("no recipients file for {}: looked for {}")), document_path,
+                                fmt::join(looked, ", ")),
+                    tr("grant access with: dossier access grant TECHNICIAN --client CLIENT"));
+    }
+    auto candidate = client_dir / *found;
+    auto text = read_file(candidate);
+    std::vector<age::KeyFileProblem> problems;
+    auto recipients = age::parse_recipients(text, &problems);
+    if (!problems.empty()) {
+        throw Error(ErrorKind::invalid_input,
+                    SourceLocation{candidate, problems.front().line, 1, {}},
+                    fmt::format(fmt::runtime(tr("invalid recipient in {}: {}")), candidate.string(),
+                                problems.front().message),
+                    tr("each line holds one age1... public key; fix or remove that line"));
+    }
+    if (recipients.empty()) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("{} names no recipient")), candidate.string()),
+                    tr("grant access with: dossier access grant TECHNICIAN --client CLIENT"));
+    }
+    return {candidate, std::move(recipients)};
 }
 
 std::string seal_secret(const SecretFields& fields, std::string_view binding,
