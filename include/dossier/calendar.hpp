@@ -1,7 +1,9 @@
-// Calendar dates and review periods ("6 months", "90 jours"), with no time of day and no time zone.
+// Calendar dates and review periods ("6 months", "90 jours"), with no time of day and no time
+// zone, and the one place where an instant becomes a date: today in the workspace's zone.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +35,16 @@ std::chrono::year_month_day add_period(std::chrono::year_month_day date, const P
 
 // Returns the number of days from `from` to `to`: negative when `to` is before `from`.
 int days_between(std::chrono::year_month_day from, std::chrono::year_month_day to);
+
+// Returns true when `name` is a time zone of the system's database (tzdata), such as
+// Europe/Paris or UTC: a relative path without "..", naming a zone file (one that starts
+// with "TZif") under $TZDIR or /usr/share/zoneinfo.
+bool is_known_time_zone(std::string_view name);
+
+// Returns the calendar date, YYYY-MM-DD, of the instant `unix_seconds` in `time_zone`, or in
+// the process's zone (TZ, else /etc/localtime) when `time_zone` is empty. Throws
+// Error(invalid_input) for a zone that is_known_time_zone rejects: the C library would
+// silently take it for UTC.
+std::string local_date(std::int64_t unix_seconds, const std::string& time_zone);
 
 }  // namespace dossier

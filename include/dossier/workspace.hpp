@@ -59,6 +59,9 @@ public:
     const std::string& language() const noexcept { return language_; }
     // The offline recovery recipient of dossier.yaml (`recovery_recipient: age1…`), or empty.
     const std::string& recovery_recipient() const noexcept { return recovery_recipient_; }
+    // The time zone of dossier.yaml (`time_zone: Europe/Paris`) in which today's date is taken
+    // for reviews and expirations, or empty for the zone of the machine.
+    const std::string& time_zone() const noexcept { return time_zone_; }
     // dossier.yaml as read, for the settings that other modules own (such as `check:`).
     const Value& settings() const noexcept { return settings_; }
     std::filesystem::path settings_path() const { return root_ / "dossier.yaml"; }
@@ -82,6 +85,7 @@ private:
     std::string name_;
     std::string language_ = "en";
     std::string recovery_recipient_;
+    std::string time_zone_;
     Value settings_;
 };
 

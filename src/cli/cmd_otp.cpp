@@ -25,14 +25,6 @@ struct OtpOptions {
     bool json = false;
 };
 
-// Returns the Unix time: DOSSIER_NOW when set, so tests can check the codes of RFC 6238.
-std::int64_t current_time() {
-    if (const char* fixed = std::getenv("DOSSIER_NOW"); fixed != nullptr && *fixed != '\0') {
-        return std::strtoll(fixed, nullptr, 10);
-    }
-    return static_cast<std::int64_t>(std::time(nullptr));
-}
-
 void run_otp(Context& context, const OtpOptions& options) {
     protect_process_memory();
     auto file = read_credential(context, options.reference);
@@ -61,7 +53,7 @@ void run_otp(Context& context, const OtpOptions& options) {
                                 file.reference.to_string(), parameters.key.size() * 8),
                     tr("check that the field holds the Base32 seed or the otpauth:// URI that the service gave"));
     }
-    auto now = current_time();
+    auto now = context.now();
     auto code = totp::code(parameters, now);
     int left = totp::seconds_left(parameters, now);
     if (options.json) {

@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "dossier/calendar.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/yaml_value.hpp"
@@ -154,7 +156,21 @@ git::Signature Context::author(const git::Repository* repository) {
     return resolve_author(workspace().technicians(), technician != nullptr ? technician : "", repository);
 }
 
-std::string Context::today() const {
+std::int64_t Context::now() const {
+    if (const char* fixed = std::getenv("DOSSIER_NOW"); fixed != nullptr && *fixed != '\0') {
+        char* end = nullptr;
+        errno = 0;
+        const long long seconds = std::strtoll(fixed, &end, 10);
+        if (errno != 0 || end == fixed || *end != '\0') {
+            throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid DOSSIER_NOW: {}")), fixed),
+                        tr("give the time as Unix seconds, such as 1767225600, or unset DOSSIER_NOW"));
+        }
+        return seconds;
+    }
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::string Context::today() {
     if (const char* fixed = std::getenv("DOSSIER_TODAY"); fixed != nullptr && *fixed != '\0') {
         if (!is_calendar_date(fixed)) {
             throw Error(ErrorKind::usage, fmt::format(fmt::runtime(tr("invalid DOSSIER_TODAY: {}")), fixed),
@@ -162,12 +178,8 @@ std::string Context::today() const {
         }
         return fixed;
     }
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &local);
-    return buffer;
+    const Workspace* workspace = find_workspace();
+    return local_date(now(), workspace != nullptr ? workspace->time_zone() : std::string());
 }
 
 void Context::debug(std::string_view message) const {

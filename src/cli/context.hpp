@@ -71,8 +71,13 @@ public:
     // Returns the author for commits in `repository` (team/team.yaml, then Git's configuration).
     git::Signature author(const git::Repository* repository);
 
-    // Returns today's date as YYYY-MM-DD in the local time zone (DOSSIER_TODAY overrides it for tests).
-    std::string today() const;
+    // Returns today's date as YYYY-MM-DD in the workspace's time zone (`time_zone:` of
+    // dossier.yaml), else the machine's. DOSSIER_TODAY overrides it, and DOSSIER_NOW (Unix
+    // seconds) sets the instant, for tests.
+    std::string today();
+
+    // Returns the Unix time: DOSSIER_NOW when set, else the clock's.
+    std::int64_t now() const;
 
     // Writes `message` with the milliseconds since start to standard error when --debug is set.
     void debug(std::string_view message) const;
@@ -116,6 +121,10 @@ void add_log_command(CLI::App& app, Context& context);
 void add_diff_command(CLI::App& app, Context& context);
 void add_restore_command(CLI::App& app, Context& context);
 void add_import_command(CLI::App& app, Context& context);
+// Adds `csv` and `json` to the `import` command.
+void add_record_import_commands(CLI::App& import_command, Context& context);
+// Adds `itglue` to the `import` command.
+void add_itglue_import_command(CLI::App& import_command, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 void add_types_command(CLI::App& app, Context& context);
 void add_check_command(CLI::App& app, Context& context);

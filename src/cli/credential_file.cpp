@@ -7,6 +7,7 @@
 #include "dossier/atomic_file.hpp"
 #include "dossier/document.hpp"
 #include "dossier/document_template.hpp"
+#include "dossier/deferred_signals.hpp"
 #include "dossier/error.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/identity.hpp"
@@ -138,6 +139,7 @@ std::optional<std::string> commit_all_or_nothing(Change& change, const std::file
         originals.push_back(std::filesystem::exists(file) ? std::optional(read_file(file)) : std::nullopt);
     }
     try {
+        const DeferredSignals deferred;
         change.write_all(files);
         return change.commit(message, author);
     } catch (const Error&) {

@@ -11,6 +11,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <linux/magic.h>
@@ -62,6 +64,30 @@ bool wipe_file(int folder_fd, const char* name) noexcept {
     return ::unlinkat(folder_fd, name, 0) == 0 || ::unlinkat(folder_fd, name, AT_REMOVEDIR) == 0;
 }
 
+// Private folders are named dossier-secret-PID-XXXXXX after the process that made them.
+constexpr std::string_view folder_prefix = "dossier-secret-";
+
+// Wipes the private folders in `base` that belong to this user and to a dossier process that no
+// longer runs: one killed with SIGKILL, which no handler sees, while a secret was being edited.
+void wipe_abandoned_folders(const char* base) noexcept {
+    DIR* folder = ::opendir(base);
+    if (folder == nullptr) return;
+    while (const dirent* entry = ::readdir(folder)) {
+        const std::string_view name = entry->d_name;
+        if (!name.starts_with(folder_prefix)) continue;
+        const auto digits = name.substr(folder_prefix.size(), name.find('-', folder_prefix.size()) - folder_prefix.size());
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
+        const long pid = std::strtol(std::string(digits).c_str(), nullptr, 10);
+        // kill(pid, 0) fails with ESRCH only when no such process exists.
+        if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        const std::string path = std::string(base) + "/" + std::string(name);
+        struct stat status {};
+        if (::lstat(path.c_str(), &status) != 0 || !S_ISDIR(status.st_mode) || status.st_uid != ::getuid()) continue;
+        wipe_folder(path.c_str());
+    }
+    ::closedir(folder);
+}
+
 }  // namespace
 
 void wipe_folder(const char* folder) noexcept {
@@ -106,7 +132,8 @@ PrivateFolder::PrivateFolder() {
         base = std::getenv("TMPDIR");
         if (base == nullptr || *base != '/') base = "/tmp";
     }
-    std::string pattern = std::string(base) + "/dossier-secret-XXXXXX";
+    wipe_abandoned_folders(base);
+    std::string pattern = std::string(base) + "/" + std::string(folder_prefix) + std::to_string(::getpid()) + "-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot create a private folder in {}: {}")), base,
                                                std::strerror(errno)));

@@ -3,10 +3,17 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
 #include "dossier/yaml_value.hpp"
 
 namespace chrono = std::chrono;
@@ -67,6 +74,59 @@ chrono::year_month_day add_period(chrono::year_month_day date, const Period& per
 
 int days_between(chrono::year_month_day from, chrono::year_month_day to) {
     return static_cast<int>((chrono::sys_days{to} - chrono::sys_days{from}).count());
+}
+
+bool is_known_time_zone(std::string_view name) {
+    if (name.empty() || name.front() == '/' || name.find("..") != std::string_view::npos) return false;
+    if (name.find_first_of(" \t\n:") != std::string_view::npos) return false;
+    const char* folder = std::getenv("TZDIR");
+    const std::filesystem::path base = folder != nullptr && *folder != '\0' ? folder : "/usr/share/zoneinfo";
+    std::error_code error;
+    const auto path = base / std::string(name);
+    if (!std::filesystem::is_regular_file(path, error)) return false;
+    // Zone files start with "TZif"; the folder also holds tables such as zone.tab.
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) return false;
+    char magic[4] = {};
+    const bool zone_file = std::fread(magic, 1, sizeof magic, file) == sizeof magic && std::string_view(magic, 4) == "TZif";
+    std::fclose(file);
+    return zone_file;
+}
+
+std::string local_date(std::int64_t unix_seconds, const std::string& time_zone) {
+    if (!time_zone.empty() && !is_known_time_zone(time_zone)) {
+        throw Error(ErrorKind::invalid_input, fmt::format(fmt::runtime(tr("unknown time zone: {}")), time_zone),
+                    tr("give a zone of the tz database, such as Europe/Paris or UTC (install the tzdata package "
+                       "if none is known)"));
+    }
+    // localtime_r reads the zone from TZ, so a zone other than the process's is set for the
+    // call and put back after it, under a lock.
+    static std::mutex zone_lock;
+    std::lock_guard guard(zone_lock);
+    std::optional<std::string> previous;
+    if (!time_zone.empty()) {
+        if (const char* current = std::getenv("TZ"); current != nullptr) previous = current;
+        ::setenv("TZ", time_zone.c_str(), 1);
+        ::tzset();
+    }
+    const auto instant = static_cast<std::time_t>(unix_seconds);
+    std::tm local{};
+    const bool converted = localtime_r(&instant, &local) != nullptr;
+    if (!time_zone.empty()) {
+        if (previous) {
+            ::setenv("TZ", previous->c_str(), 1);
+        } else {
+            ::unsetenv("TZ");
+        }
+        ::tzset();
+    }
+    if (!converted) {
+        throw Error(ErrorKind::invalid_input, fmt::format(fmt::runtime(tr("cannot convert the time {} to a date")),
+                                                          unix_seconds));
+    }
+    return format_date(std::chrono::year_month_day{std::chrono::year{local.tm_year + 1900},
+                                                   std::chrono::month{static_cast<unsigned>(local.tm_mon + 1)},
+                                                   std::chrono::day{static_cast<unsigned>(local.tm_mday)}});
 }
 
 }  // namespace dossier

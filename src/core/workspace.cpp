@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "dossier/atomic_file.hpp"
+#include "dossier/calendar.hpp"
 #include "dossier/change.hpp"
 #include "dossier/document.hpp"
 #include "dossier/error.hpp"
@@ -127,6 +128,16 @@ Workspace Workspace::open(const fs::path& root) {
     }
     if (const Value* recovery = settings.find("recovery_recipient")) {
         workspace.recovery_recipient_ = recovery->scalar_or_empty();
+    }
+    if (const Value* zone = settings.find("time_zone")) {
+        workspace.time_zone_ = zone->is_scalar() ? zone->scalar_or_empty() : std::string("?");
+        if (!workspace.time_zone_.empty() && !is_known_time_zone(workspace.time_zone_)) {
+            throw Error(ErrorKind::invalid_input,
+                        SourceLocation{path, zone->line(), zone->column(), {}},
+                        fmt::format(fmt::runtime(tr("unknown time zone in dossier.yaml: {}")), workspace.time_zone_),
+                        tr("give a zone of the tz database, such as Europe/Paris or UTC (install the tzdata package "
+                           "if none is known)"));
+        }
     }
     workspace.settings_ = std::move(settings);
     return workspace;

@@ -230,6 +230,40 @@ TEST_CASE_FIXTURE(ClientSandbox, "review done records DOSSIER_TODAY in every tim
     }
 }
 
+TEST_CASE_FIXTURE(ClientSandbox, "today follows the workspace time zone") {
+    commit_document("acme", "runbooks/annual.md",
+                    "---\ntype: runbook\ntitle: Annual check\nowner: alice\nreviewed: 2025-01-15\n"
+                    "review_every: 1 year\n---\n# Annual check\n");
+    environment.erase("DOSSIER_TODAY");
+    environment["TZ"] = "UTC";  // a CI runner
+    const auto listed = [&](const char* unix_seconds) {
+        environment["DOSSIER_NOW"] = unix_seconds;
+        auto result = dossier({"review", "--json"});
+        INFO(result.err);
+        REQUIRE(result.exit_status == 0);
+        return by_ref(result.out).count("acme/runbooks/annual") == 1;
+    };
+    // 2026-01-14 23:00:00 UTC is 2026-01-15 00:00:00 in Paris, the day the review is due.
+    CHECK_FALSE(listed("1768431599"));
+    CHECK_FALSE(listed("1768431600"));  // still the 14th in UTC
+
+    write_file(workspace() / "dossier.yaml", read_file(workspace() / "dossier.yaml") + "time_zone: Europe/Paris\n");
+    CHECK_FALSE(listed("1768431599"));  // 23:59:59 in Paris
+    CHECK(listed("1768431600"));        // midnight in Paris
+
+    // The same in a zone on the other side of UTC from the machine's.
+    environment["TZ"] = "Pacific/Kiritimati";
+    CHECK_FALSE(listed("1768431599"));
+    CHECK(listed("1768431600"));
+
+    auto settings = read_file(workspace() / "dossier.yaml");
+    settings.replace(settings.find("Europe/Paris"), 12, "Europe/Pariss");
+    write_file(workspace() / "dossier.yaml", settings);
+    auto unknown = dossier({"review"});
+    CHECK(unknown.exit_status == 3);
+    CHECK(unknown.err.find("unknown time zone in dossier.yaml: Europe/Pariss") != std::string::npos);
+}
+
 // --- expiring -----------------------------------------------------------------------------
 
 class ExpirySandbox : public ClientSandbox {

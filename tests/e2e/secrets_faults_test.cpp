@@ -4,6 +4,8 @@
 // subfolder recipients files, all-or-nothing re-encryption, and key init under umask 000.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -675,6 +677,72 @@ TEST_CASE("invalid edit stores and echoes nothing") {
     CHECK_FALSE(contains(result.out, sandbox.canary));
     CHECK(sandbox.head(sandbox.acme()) == head);
     CHECK(sandbox.dossier({"secret", "get", "acme/credentials/fw01"}).out == "before\n");
+}
+
+TEST_CASE("edit wipes folders of killed processes") {
+    FaultSandbox sandbox;
+    sandbox.commit_document("acme", "credentials/fw01.md", credential("Firewall"));
+    REQUIRE(sandbox.set_secret("acme/credentials/fw01", "before").exit_status == 0);
+
+    // A runtime folder in memory, as XDG_RUNTIME_DIR is on a desktop.
+    REQUIRE(fs::is_directory("/dev/shm"));
+    const fs::path runtime = fs::path("/dev/shm") / ("dossier-test-" + scan::random_token(8));
+    fs::create_directories(runtime);
+    fs::permissions(runtime, fs::perms::owner_all);
+    sandbox.environment["XDG_RUNTIME_DIR"] = runtime.string();
+
+    // What a dossier killed with SIGKILL during `secret edit` leaves: its folder, named after a
+    // process that no longer runs. A process that has exited and been waited for is such a one.
+    auto exited = dossier::e2e::run_process({"sh", "-c", "echo $$"}, sandbox.environment, sandbox.root());
+    const std::string dead_pid = exited.out.substr(0, exited.out.find('\n'));
+    const fs::path abandoned = runtime / ("dossier-secret-" + dead_pid + "-AbCdEf");
+    Sandbox::write_file(abandoned / "secret.yaml", "password: \"" + sandbox.canary + "\"\n");
+    // One whose process still runs (this test) must stay.
+    const fs::path running = runtime / ("dossier-secret-" + std::to_string(::getpid()) + "-GhIjKl");
+    Sandbox::write_file(running / "secret.yaml", "kept\n");
+
+    Sandbox::write_file(sandbox.root() / "input/editor.sh", "#!/bin/sh\nexit 0\n");
+    fs::permissions(sandbox.root() / "input/editor.sh", fs::perms::owner_all);
+    sandbox.environment["EDITOR"] = (sandbox.root() / "input/editor.sh").string();
+    auto result = sandbox.dossier({"secret", "edit", "acme/credentials/fw01"});
+    INFO(result.err);
+    CHECK(result.exit_status == 0);
+    CHECK_FALSE(fs::exists(abandoned));
+    CHECK(fs::exists(running / "secret.yaml"));
+    // The command's own folder is gone too.
+    std::vector<std::string> left;
+    for (const auto& entry : fs::directory_iterator(runtime)) left.push_back(entry.path().filename().string());
+    CHECK(left == std::vector<std::string>{running.filename().string()});
+    fs::remove_all(runtime);
+}
+
+TEST_CASE("SIGTERM during grant keeps a clean tree") {
+    FaultSandbox sandbox;
+    sandbox.make_identity("bob");
+    // 300 credentials in one import, so that re-encrypting them takes a while.
+    std::string csv = "Title,Password\n";
+    for (int index = 1; index <= 300; ++index) csv += "Server " + std::to_string(index) + "," + sandbox.canary + "\n";
+    Sandbox::write_file(sandbox.root() / "input/credentials.csv", csv);
+    auto imported = sandbox.dossier({"import", "csv", (sandbox.root() / "input/credentials.csv").string(), "--type",
+                                     "credential", "--client", "acme"});
+    INFO(imported.err);
+    REQUIRE(imported.exit_status == 0);
+
+    // Signals sent at different moments: before, during and after the files are written.
+    for (const char* delay : {"0.05", "0.2", "0.4", "0.7", "1.0", "1.5"}) {
+        CAPTURE(delay);
+        auto result = sandbox.shell(std::string("\"$DOSSIER\" access grant bob --client acme >/dev/null 2>&1 & "
+                                                "pid=$!; sleep ") + delay + "; kill -TERM $pid 2>/dev/null; wait $pid");
+        CHECK(sandbox.status(sandbox.acme()) == "");
+        auto fsck = sandbox.fsck(sandbox.acme());
+        CHECK(fsck.exit_status == 0);
+        const bool granted = keys_in(Sandbox::read_file(sandbox.acme() / ".age-recipients")) == 2;
+        if (granted) {
+            auto revoked = sandbox.dossier({"access", "revoke", "bob", "--client", "acme"});
+            INFO(revoked.err);
+            REQUIRE(revoked.exit_status == 0);
+        }
+    }
 }
 
 }  // namespace
