@@ -99,7 +99,7 @@ _dossier_spec() {
             positionals=(reference)
             ;;
         import)
-            commands=(markdown)
+            commands=(markdown csv json itglue)
             options=(-h --help --help-all)
             values=(-C=directory --lang=one-of:fr,en)
             positionals=()
@@ -108,6 +108,24 @@ _dossier_spec() {
             commands=()
             options=(-h --help --help-all --client --type --map --to --dry-run --json)
             values=(--client=client --type=type --map=text --to=text -C=directory --lang=one-of:fr,en)
+            positionals=(directory)
+            ;;
+        'import csv')
+            commands=()
+            options=(-h --help --help-all --type --client --client-column --map --key --date-order --dry-run --strict --report --encoding --delimiter)
+            values=(--type=type --client=client --client-column=text --map=text --key=text --date-order=one-of:dmy,mdy,ymd --report=text --encoding=text --delimiter=text -C=directory --lang=one-of:fr,en)
+            positionals=(path)
+            ;;
+        'import json')
+            commands=()
+            options=(-h --help --help-all --type --client --client-column --map --key --date-order --dry-run --strict --report --records)
+            values=(--type=type --client=client --client-column=text --map=text --key=text --date-order=one-of:dmy,mdy,ymd --report=text --records=text -C=directory --lang=one-of:fr,en)
+            positionals=(path)
+            ;;
+        'import itglue')
+            commands=()
+            options=(-h --help --help-all --dry-run --report)
+            values=(--report=text -C=directory --lang=one-of:fr,en)
             positionals=(directory)
             ;;
         version)

@@ -194,7 +194,10 @@ function __dossier_spec --no-scope-shadowing
             set positionals reference
         case import
             set commands \
-                markdown\t'Adopt a folder of Markdown files and their attachments into a client, in one commit'
+                markdown\t'Adopt a folder of Markdown files and their attachments into a client, in one commit' \
+                csv\t'Create or update one document per row of a CSV file, with one commit per client' \
+                json\t'Create or update one document per record of a JSON or JSON Lines file, with one commit per client' \
+                itglue\t'Import an IT Glue export folder: organizations become clients, and their records documents, with one commit per client'
             set options \
                 -h\t'Print this help and exit' \
                 --help\t'Print this help and exit' \
@@ -214,6 +217,53 @@ function __dossier_spec --no-scope-shadowing
                 --dry-run\t'Print the plan, one line per file, and write nothing' \
                 --json\t'Print the report as JSON (see docs/en/json-output.md)'
             set values --client=client --type=type --map=text --to=text -C=directory --lang=one-of:fr,en
+            set positionals directory
+        case 'import csv'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --type\t'The type of the documents, such as asset' \
+                --client\t'The client that receives every record' \
+                --client-column\t'The column that names each record\'s client, by slug or name' \
+                --map\t'Fill FIELD from COLUMN; FIELD - leaves the column out and secret.NAME puts it in a credential\'s encrypted block (repeat for several columns)' \
+                --key\t'The field that finds the document to update (default: the type\'s, such as hostname for assets)' \
+                --date-order\t'How to read dates such as 03/12/2024: dmy (default), mdy or ymd' \
+                --dry-run\t'Print what would be created, updated or left alone, and write nothing' \
+                --strict\t'Import nothing when a record is rejected' \
+                --report\t'Write a JSON report of every record and every value changed on the way to FILE' \
+                --encoding\t'The file\'s encoding: utf-8, utf-16 or windows-1252 (default: detected)' \
+                --delimiter\t'The field separator: , ; | or tab (default: detected)'
+            set values --type=type --client=client --client-column=text --map=text --key=text --date-order=one-of:dmy,mdy,ymd --report=text --encoding=text --delimiter=text -C=directory --lang=one-of:fr,en
+            set positionals path
+        case 'import json'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --type\t'The type of the documents, such as asset' \
+                --client\t'The client that receives every record' \
+                --client-column\t'The column that names each record\'s client, by slug or name' \
+                --map\t'Fill FIELD from COLUMN; FIELD - leaves the column out and secret.NAME puts it in a credential\'s encrypted block (repeat for several columns)' \
+                --key\t'The field that finds the document to update (default: the type\'s, such as hostname for assets)' \
+                --date-order\t'How to read dates such as 03/12/2024: dmy (default), mdy or ymd' \
+                --dry-run\t'Print what would be created, updated or left alone, and write nothing' \
+                --strict\t'Import nothing when a record is rejected' \
+                --report\t'Write a JSON report of every record and every value changed on the way to FILE' \
+                --records\t'A JSON pointer to the array of records inside the file, such as /data'
+            set values --type=type --client=client --client-column=text --map=text --key=text --date-order=one-of:dmy,mdy,ymd --report=text --records=text -C=directory --lang=one-of:fr,en
+            set positionals path
+        case 'import itglue'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --dry-run\t'Print what would be created, updated or left alone, and write nothing' \
+                --report\t'Write a JSON report of every client, record and loss to FILE'
+            set values --report=text -C=directory --lang=one-of:fr,en
             set positionals directory
         case version
             set commands

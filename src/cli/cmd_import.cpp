@@ -306,6 +306,9 @@ void add_import_command(CLI::App& app, Context& context) {
     markdown->add_flag("--dry-run", options->dry_run, tr("Print the plan, one line per file, and write nothing"));
     markdown->add_flag("--json", options->json, tr("Print the report as JSON (see docs/en/json-output.md)"));
     markdown->callback([&context, options] { run_import_markdown(context, *options); });
+
+    add_record_import_commands(*import_command, context);
+    add_itglue_import_command(*import_command, context);
 }
 
 }  // namespace dossier::cli

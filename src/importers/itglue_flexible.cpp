@@ -1,0 +1,139 @@
+// Workspace types generated from the CSV files of IT Glue's flexible assets.
+#include "itglue_flexible.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "dossier/i18n.hpp"
+#include "dossier/text.hpp"
+#include "dossier/yaml_value.hpp"
+#include "field_values.hpp"
+
+namespace dossier::importers {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Returns a front-matter key made from a column's display name: "License Key(s)" gives
+// license_key_s, as the CSV import names an extra column.
+std::string property_name(const std::string& column) {
+    auto slug = slugify(column);
+    std::replace(slug.begin(), slug.end(), '-', '_');
+    if (!slug.empty() && slug.front() >= '0' && slug.front() <= '9') slug = "column_" + slug;
+    return slug;
+}
+
+// The kinds that every value of one column read so far matches.
+struct ColumnKind {
+    bool dates = true;
+    bool integers = true;
+    bool any = false;
+};
+
+void observe(ColumnKind& kind, const std::string& value) {
+    const auto begin = value.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos) return;
+    const auto end = value.find_last_not_of(" \t\r\n");
+    const auto text = value.substr(begin, end - begin + 1);
+    kind.any = true;
+    if (!is_calendar_date(text)) kind.dates = false;
+    const bool whole = text.size() < 16 && text.find_first_not_of("0123456789") == std::string::npos &&
+                       (text.size() == 1 || text.front() != '0');
+    if (!whole) kind.integers = false;
+}
+
+std::string title_case(const std::string& stem) {
+    std::string title;
+    bool start = true;
+    for (char c : stem) {
+        if (c == '_' || c == '-') {
+            title += ' ';
+            start = true;
+            continue;
+        }
+        title += start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
+        start = false;
+    }
+    return title;
+}
+
+}  // namespace
+
+bool is_flexible_asset_file(const std::string& file_name) {
+    static const std::vector<std::string> known = {
+        "organizations.csv", "locations.csv", "contacts.csv",         "configurations.csv",
+        "passwords.csv",     "documents.csv", "domains.csv",          "ssl_certificates.csv",
+    };
+    return file_name.ends_with(".csv") && std::find(known.begin(), known.end(), file_name) == known.end();
+}
+
+FlexibleAssetType flexible_asset_type(const std::string& file_name, RecordSource& rows) {
+    const auto stem = file_name.substr(0, file_name.size() - 4);
+    FlexibleAssetType type;
+    type.name = "itglue-" + slugify(stem);
+
+    std::vector<std::string> columns;
+    for (const auto& column : rows.columns()) {
+        const auto name = comparable_name(column);
+        if (name == "id" || name == "organization" || name == "archived") continue;
+        columns.push_back(column);
+    }
+    for (const auto& column : columns) {
+        if (comparable_name(column) == "name") type.title_column = column;
+    }
+    if (type.title_column.empty() && !columns.empty()) type.title_column = columns.front();
+    if (!type.title_column.empty()) type.mappings.push_back({type.title_column, "title"});
+
+    std::map<std::string, ColumnKind> kinds;
+    SourceRecord record;
+    while (rows.next(record)) {
+        if (!record.problem.empty() || !record.value.is_object()) continue;
+        for (const auto& column : columns) {
+            auto found = record.value.find(column);
+            if (found != record.value.end() && found->is_string()) observe(kinds[column], found->get<std::string>());
+        }
+    }
+    rows.rewind();
+
+    ordered_json properties = ordered_json::object();
+    for (const auto& column : columns) {
+        if (column == type.title_column) continue;
+        const auto name = property_name(column);
+        if (name.empty() || properties.contains(name)) continue;
+        const auto& kind = kinds[column];
+        ordered_json property{{"title", column}, {"type", "string"}};
+        std::string guessed = "text";
+        if (kind.any && kind.dates) {
+            property["format"] = "date";
+            guessed = "date";
+        } else if (kind.any && kind.integers) {
+            property["type"] = "integer";
+            guessed = "integer";
+        }
+        property["description"] = fmt::format("The IT Glue field \"{}\", of a kind guessed from the export's values: {}.",
+                                              column, guessed);
+        properties[name] = std::move(property);
+        // Explicit, since the engine's matching of names keeps some punctuation: "License
+        // Key(s)" would not find license_key_s.
+        type.mappings.push_back({column, name});
+        type.guessed_kinds.push_back(name + " (" + guessed + ")");
+    }
+
+    type.schema = {
+        {"$schema", "http://json-schema.org/draft-07/schema#"},
+        {"title", title_case(stem)},
+        {"description", fmt::format("IT Glue flexible asset \"{}\", generated by dossier import itglue from the "
+                                    "columns of {}.",
+                                    title_case(stem), file_name)},
+        {"x-dossier", {{"folder", slugify(stem)}, {"key", "source"}}},
+        {"type", "object"},
+        {"required", ordered_json::array()},
+        {"properties", std::move(properties)},
+        {"additionalProperties", true},
+    };
+    return type;
+}
+
+}  // namespace dossier::importers
