@@ -25,14 +25,15 @@ class RecordSource;
 }
 
 // A --map option: the column (a CSV column name, a JSON key, or a JSON pointer starting with
-// '/') and the field it fills. The field "-" leaves the column out; "secret.NAME" puts it in
-// the encrypted block of a credential; "body" makes it the Markdown body of a new document.
+// '/') and the field it fills. The field "-" leaves the column out. "secret.NAME" puts it in
+// the encrypted block of a credential, and "body" makes it the Markdown body of a new document.
 struct FieldMapping {
     std::string source;
     std::string field;
 };
 
-// How dates such as 03/12/2024 are read: day first (the French way), month first, or year first.
+// The order in which dates such as 03/12/2024 are read: day first (the French way), month
+// first, or year first.
 enum class DateOrder { day_month_year, month_day_year, year_month_day };
 
 enum class RecordOutcome { created, updated, unchanged, rejected };
@@ -46,7 +47,7 @@ struct ValueNote {
     std::string how;     // a translated sentence: "trimmed", "read as a date"...
 };
 
-// What the import did, or would do, with one record.
+// The outcome of one record: what the import did with it, or would do in a dry run.
 struct RecordResult {
     std::size_t number = 0;
     std::size_t line = 0;
@@ -116,10 +117,10 @@ struct RecordImportSummary {
     bool written = false;  // false for a dry run and for a strict import that rejected a record
 };
 
-// Imports the records of `source` into the workspace. Reads the source twice: the first pass
-// checks every record and reports it through on_record; unless it is a dry run, or a strict
-// import with a rejected record, the second pass writes the documents and commits once per
-// client. Nothing is written when the source turns out to be unreadable, and a failure while
+// Imports the records of `source` into the workspace. Reads the source twice. The first pass
+// checks every record and reports it through on_record. Then, unless it is a dry run or a
+// strict import with a rejected record, the second pass writes the documents and commits
+// once per client. Nothing is written when the source turns out to be unreadable, and a failure while
 // writing puts back the files written so far. Throws Error(usage) for options that cannot
 // apply (an unknown field in --map, a key the type does not have), and Error as the source
 // does for unreadable input.

@@ -68,7 +68,8 @@ bool wipe_file(int folder_fd, const char* name) noexcept {
 constexpr std::string_view folder_prefix = "dossier-secret-";
 
 // Wipes the private folders in `base` that belong to this user and to a dossier process that no
-// longer runs: one killed with SIGKILL, which no handler sees, while a secret was being edited.
+// longer runs: one killed with SIGKILL, which no handler can catch, while a secret was being
+// edited.
 void wipe_abandoned_folders(const char* base) noexcept {
     DIR* folder = ::opendir(base);
     if (folder == nullptr) return;

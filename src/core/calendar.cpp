@@ -84,7 +84,7 @@ bool is_known_time_zone(std::string_view name) {
     std::error_code error;
     const auto path = base / std::string(name);
     if (!std::filesystem::is_regular_file(path, error)) return false;
-    // Zone files start with "TZif"; the folder also holds tables such as zone.tab.
+    // Zone files start with "TZif". The folder also contains tables such as zone.tab.
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) return false;
     char magic[4] = {};

@@ -238,6 +238,7 @@ std::optional<double> parse_number(std::string_view text) {
         ++index;
     }
     if (compact.empty()) return std::nullopt;
+
     const auto last_comma = compact.rfind(',');
     const auto last_dot = compact.rfind('.');
     const auto commas = std::count(compact.begin(), compact.end(), ',');
@@ -265,6 +266,7 @@ std::optional<double> parse_number(std::string_view text) {
         normal = compact;
     }
     if (!normal.empty() && normal.front() == '+') normal.erase(0, 1);
+
     double value = 0;
     auto [end, error] = std::from_chars(normal.data(), normal.data() + normal.size(), value);
     if (error != std::errc() || end != normal.data() + normal.size() || !std::isfinite(value)) return std::nullopt;

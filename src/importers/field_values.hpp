@@ -12,7 +12,7 @@
 
 namespace dossier::importers {
 
-// What a field's schema says about its values.
+// The constraints of a field's schema on its values.
 struct FieldShape {
     std::string json_type;  // "string", "integer", "number", "boolean", "array"; "" when unknown or several
     std::string format;     // "date" and the like

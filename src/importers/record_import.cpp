@@ -101,7 +101,7 @@ bool holds_secret_key(const ordered_json& value) {
     return false;
 }
 
-// Where one column of the source goes.
+// The destination of one column of the source.
 struct ColumnTarget {
     enum class Kind { field, secret, extra, client, dropped, body };
     Kind kind = Kind::dropped;
@@ -511,8 +511,8 @@ private:
                 auto text = key_text(value);
                 if (text.empty()) return;
                 if (target.name == "otp_secret" && importers::parse_boolean(text)) {
-                    // A yes or no in an OTP column (IT Glue's one_time_password of 2020) says
-                    // whether the account asks for a code; it is no seed.
+                    // A yes or no in an OTP column (IT Glue's one_time_password of 2020) tells
+                    // whether the account asks for a code. It is not a seed.
                     if (*importers::parse_boolean(text) && shapes_.contains("otp") && !fields.contains("otp")) {
                         fields["otp"] = PendingValue{column, value, {true, N_("read as true or false")}};
                     }
@@ -535,7 +535,7 @@ private:
                 }
                 if (target.maybe_otp_flag && value.is_string() && !value.get_ref<const std::string&>().empty() &&
                     !importers::parse_boolean(value.get_ref<const std::string&>())) {
-                    // A credential's "otp" column that holds the seed rather than a yes or no.
+                    // A credential's "otp" column that contains the seed rather than a yes or no.
                     secrets.emplace_back("otp_secret", value.get<std::string>());
                     return;
                 }
@@ -651,7 +651,9 @@ private:
     }
 
     // Creates the document of a record. `body`, when not empty, replaces the template's body
-    // under a level-1 heading of the title; a later import leaves the body to technicians.
+    // under a level-1 heading of the title. A later import leaves the body to technicians.
+    // NOTE: each record renders the template and sets its values one Document::set at a time,
+    // each a full parse, in both passes: most of a first import's time (bench/import/README.md).
     void create(ClientState& state, const std::string& key, const std::map<std::string, PendingValue>& fields,
                 const std::vector<std::pair<std::string, std::string>>& secrets, const std::string& body, bool write,
                 RecordResult& result) {
@@ -664,8 +666,10 @@ private:
 
         TemplateValues values{title, request_.today, request_.owner, request_.owner_name, state.client.name,
                               state.client.slug};
-        auto source = type_.template_source(request_.language).value_or(generated_template(type_));
-        auto text = render_template(source, values, type_);
+        // The generated template is built only for a type without one of its own.
+        auto source = type_.template_source(request_.language);
+        if (!source) source = generated_template(type_);
+        auto text = render_template(*source, values, type_);
         if (!body.empty()) {
             auto rendered = Document::parse(text, result.path);
             text.resize(text.size() - rendered.body().size());
@@ -767,8 +771,8 @@ private:
             if (write && !changed.empty()) {
                 queue(state, path, document.to_bytes());
             } else if (write && state.repository->is_modified(path)) {
-                // Already as the record says but not committed, as an import killed before its
-                // commit leaves it: this import commits it.
+                // Equal to the record but not committed, as an import killed before its commit
+                // leaves it, so this import commits it.
                 queue(state, path, std::move(bytes));
             }
             return;

@@ -26,7 +26,7 @@ struct SourceRecord {
     std::string problem;
 };
 
-// How the bytes of a CSV file were read, for the report and for messages.
+// The encoding and delimiter a CSV file was read with, for the report and for messages.
 struct CsvDialect {
     std::string encoding;   // "UTF-8", "UTF-8 with BOM", "UTF-16LE", "UTF-16BE" or "Windows-1252"
     char delimiter = ',';   // ',', ';', '\t' or '|'

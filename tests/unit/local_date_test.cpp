@@ -1,4 +1,4 @@
-// Unit tests of today's date in a time zone (F04): the last second before local midnight and
+// Unit tests of today's date in a time zone: the last second before local midnight and
 // the first after it, on ordinary days and on the days clocks change, in zones far from UTC.
 #include <doctest/doctest.h>
 
