@@ -99,7 +99,7 @@ _dossier_spec() {
             positionals=(reference)
             ;;
         import)
-            commands=(markdown csv json itglue)
+            commands=(markdown csv json itglue hudu)
             options=(-h --help --help-all)
             values=(-C=directory --lang=one-of:fr,en)
             positionals=()
@@ -123,6 +123,12 @@ _dossier_spec() {
             positionals=(path)
             ;;
         'import itglue')
+            commands=()
+            options=(-h --help --help-all --dry-run --report)
+            values=(--report=text -C=directory --lang=one-of:fr,en)
+            positionals=(path)
+            ;;
+        'import hudu')
             commands=()
             options=(-h --help --help-all --dry-run --report)
             values=(--report=text -C=directory --lang=one-of:fr,en)

@@ -197,7 +197,8 @@ function __dossier_spec --no-scope-shadowing
                 markdown\t'Adopt a folder of Markdown files and their attachments into a client, in one commit' \
                 csv\t'Create or update one document per row of a CSV file, with one commit per client' \
                 json\t'Create or update one document per record of a JSON or JSON Lines file, with one commit per client' \
-                itglue\t'Import an IT Glue export folder: organizations become clients, and their records documents, with one commit per client'
+                itglue\t'Import an IT Glue export, a folder or its ZIP file: organizations become clients, and their records documents, with one commit per client' \
+                hudu\t'Import a Hudu export: companies become clients, and their assets, passwords and articles documents, with one commit per client'
             set options \
                 -h\t'Print this help and exit' \
                 --help\t'Print this help and exit' \
@@ -256,6 +257,16 @@ function __dossier_spec --no-scope-shadowing
             set values --type=type --client=client --client-column=text --map=text --key=text --date-order=one-of:dmy,mdy,ymd --report=text --records=text -C=directory --lang=one-of:fr,en
             set positionals path
         case 'import itglue'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --dry-run\t'Print what would be created, updated or left alone, and write nothing' \
+                --report\t'Write a JSON report of every client, record and loss to FILE'
+            set values --report=text -C=directory --lang=one-of:fr,en
+            set positionals path
+        case 'import hudu'
             set commands
             set options \
                 -h\t'Print this help and exit' \

@@ -309,6 +309,7 @@ void add_import_command(CLI::App& app, Context& context) {
 
     add_record_import_commands(*import_command, context);
     add_itglue_import_command(*import_command, context);
+    add_hudu_import_command(*import_command, context);
 }
 
 }  // namespace dossier::cli

@@ -125,6 +125,8 @@ void add_import_command(CLI::App& app, Context& context);
 void add_record_import_commands(CLI::App& import_command, Context& context);
 // Adds `itglue` to the `import` command.
 void add_itglue_import_command(CLI::App& import_command, Context& context);
+// Adds `hudu` to the `import` command.
+void add_hudu_import_command(CLI::App& import_command, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 void add_types_command(CLI::App& app, Context& context);
 void add_check_command(CLI::App& app, Context& context);

@@ -1,5 +1,6 @@
 #include "block_reader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -37,7 +38,17 @@ BlockReader::BlockReader(std::filesystem::path path) : path_(std::move(path)) {
     if (!in_) throw_read_error(path_, errno);
 }
 
+BlockReader::BlockReader(std::filesystem::path name, std::shared_ptr<const std::string> bytes)
+    : path_(std::move(name)), bytes_(std::move(bytes)) {}
+
 bool BlockReader::append_block(std::string& buffer) {
+    if (bytes_) {
+        const auto size = std::min(block_size, bytes_->size() - offset_);
+        buffer.append(*bytes_, offset_, size);
+        offset_ += size;
+        return size > 0;
+    }
+
     if (in_.eof()) return false;
 
     auto old_size = buffer.size();

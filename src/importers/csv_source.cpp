@@ -1,6 +1,7 @@
 // The CSV reader of `import csv`. It detects or takes the encoding and the delimiter, reads
 // Excel's "sep=" line, and parses RFC 4180 records with the leniency that real exports need.
 // It decodes the file one block at a time, so that memory does not grow with the file.
+#include <sodium.h>
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -129,13 +130,22 @@ FileEncoding detected_encoding(std::string_view first_block, bool whole_file) {
     return valid_utf8 ? utf8_encoding() : windows1252_encoding();
 }
 
-// Returns the encoding of the file at `path`: the one `name` gives, else the one detected.
-// Throws Error(usage) for an unknown name, before the file is opened.
-FileEncoding choose_encoding(const fs::path& path, const std::optional<std::string>& name) {
+// The input of a CSV source: the file at `path`, or `bytes` held in memory, for which `path`
+// is only the name that messages show. Each pass over the input opens a new reader.
+struct CsvInput {
+    fs::path path;
+    std::shared_ptr<const std::string> bytes;  // null for a file
+
+    BlockReader open() const { return bytes ? BlockReader(path, bytes) : BlockReader(path); }
+};
+
+// Returns the encoding of `input`: the one `name` gives, else the one detected. Throws
+// Error(usage) for an unknown name, before the file is opened.
+FileEncoding choose_encoding(const CsvInput& input, const std::optional<std::string>& name) {
     std::optional<EncodingRequest> request;
     if (name) request = parse_encoding_name(*name);
 
-    BlockReader reader(path);
+    auto reader = input.open();
     std::string first_block;
     reader.append_block(first_block);
     if (request) return requested_encoding(*request, bom_of(first_block));
@@ -185,8 +195,8 @@ enum class DecodeProblem { none, invalid_utf8, nul_byte, unpaired_surrogate, odd
 // counts lines, can report the line of the invalid byte.
 class TextDecoder {
 public:
-    TextDecoder(const fs::path& path, const FileEncoding& encoding)
-        : reader_(path), encoding_(encoding.encoding), bom_to_skip_(encoding.bom_size) {}
+    TextDecoder(const CsvInput& input, const FileEncoding& encoding)
+        : reader_(input.open()), encoding_(encoding.encoding), bom_to_skip_(encoding.bom_size) {}
 
     // Replaces `text` with the next piece of text, never empty, and returns true. Returns false
     // at the end of the file or at an invalid byte, which problem() then names.
@@ -391,7 +401,8 @@ char detect_delimiter(std::string_view text) {
 // lone CR each end a line, inside quotes too.
 class CsvReader {
 public:
-    CsvReader(const fs::path& path, const FileEncoding& encoding) : path_(path), encoding_(encoding), decoder_(path, encoding) {}
+    CsvReader(const CsvInput& input, const FileEncoding& encoding)
+        : path_(input.path), encoding_(encoding), decoder_(input, encoding) {}
 
     // Reads Excel's "sep=X" line when the text starts with one, and returns its delimiter.
     std::optional<char> read_sep_line();
@@ -623,17 +634,17 @@ nlohmann::ordered_json record_value(const std::vector<std::string>& columns, std
 
 class CsvSource final : public RecordSource {
 public:
-    CsvSource(fs::path path, const CsvOptions& options, CsvDialect* dialect);
+    CsvSource(CsvInput input, const CsvOptions& options, CsvDialect* dialect);
 
     bool next(SourceRecord& record) override;
     const std::vector<std::string>& columns() const override { return columns_; }
     void rewind() override { start(); }
 
 private:
-    // Opens the file at its start and reads its sep= line and its header, which it returns.
+    // Opens the input at its start and reads its sep= line and its header, which it returns.
     std::vector<std::string> start();
 
-    fs::path path_;
+    CsvInput input_;
     FileEncoding encoding_;
     std::optional<char> forced_delimiter_;
     char delimiter_ = ',';
@@ -644,16 +655,16 @@ private:
     std::size_t number_ = 0;
 };
 
-CsvSource::CsvSource(fs::path path, const CsvOptions& options, CsvDialect* dialect)
-    : path_(std::move(path)), forced_delimiter_(options.delimiter) {
+CsvSource::CsvSource(CsvInput input, const CsvOptions& options, CsvDialect* dialect)
+    : input_(std::move(input)), forced_delimiter_(options.delimiter) {
     if (forced_delimiter_) check_delimiter(*forced_delimiter_);
-    encoding_ = choose_encoding(path_, options.encoding);
+    encoding_ = choose_encoding(input_, options.encoding);
     columns_ = column_names(start());
     if (dialect != nullptr) *dialect = CsvDialect{encoding_.name, delimiter_, sep_line_};
 }
 
 std::vector<std::string> CsvSource::start() {
-    reader_ = std::make_unique<CsvReader>(path_, encoding_);
+    reader_ = std::make_unique<CsvReader>(input_, encoding_);
     number_ = 0;
 
     auto sep_delimiter = reader_->read_sep_line();
@@ -668,7 +679,7 @@ std::vector<std::string> CsvSource::start() {
         throw Error(ErrorKind::invalid_input,
                     fmt::format(fmt::runtime(sep_line_ ? tr("missing header in {}: the file has only a sep= line")
                                                        : tr("missing header in {}: the file has no line of text")),
-                                path_.string()),
+                                input_.path.string()),
                     tr("the first line of a CSV file names its columns, such as: hostname,ip,location"));
     }
     return header;
@@ -708,7 +719,18 @@ const char* ascii_spelling(char32_t code_point) {
 }  // namespace
 
 std::unique_ptr<RecordSource> open_csv(const fs::path& path, const CsvOptions& options, CsvDialect* dialect) {
-    return std::make_unique<CsvSource>(path, options, dialect);
+    return std::make_unique<CsvSource>(CsvInput{path, nullptr}, options, dialect);
+}
+
+std::unique_ptr<RecordSource> open_csv_bytes(std::string name, std::string bytes, const CsvOptions& options,
+                                             CsvDialect* dialect) {
+    // The bytes may be a passwords file, so they are wiped when the last reader releases them.
+    auto wipe = [](std::string* released) {
+        if (released->capacity() > 0) sodium_memzero(released->data(), released->capacity());
+        delete released;
+    };
+    std::shared_ptr<const std::string> shared(new std::string(std::move(bytes)), wipe);
+    return std::make_unique<CsvSource>(CsvInput{std::move(name), std::move(shared)}, options, dialect);
 }
 
 // Unlike slugify, this keeps letters of every script, so that two Cyrillic or Greek names do

@@ -483,4 +483,45 @@ HtmlConversion html_to_markdown(std::string_view html, const HtmlOptions& option
     return result;
 }
 
+namespace {
+
+// Returns true when `text` starts with a tag, as the HTML notes of an export do.
+bool looks_like_html(std::string_view text) {
+    const auto start = text.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos || text[start] != '<') return false;
+    const auto close = text.find('>', start);
+    return close != std::string_view::npos && close > start + 1 &&
+           (std::isalpha(static_cast<unsigned char>(text[start + 1])) != 0 || text[start + 1] == '!');
+}
+
+}  // namespace
+
+std::string notes_markdown(std::string_view text, std::vector<std::string>* losses) {
+    std::string unified;
+    unified.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+        unified += text[i];
+    }
+    const auto begin = unified.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos) return {};
+    unified = unified.substr(begin, unified.find_last_not_of(" \t\r\n") - begin + 1);
+    if (looks_like_html(unified)) {
+        auto converted = html_to_markdown(unified);
+        if (losses != nullptr) losses->insert(losses->end(), converted.losses.begin(), converted.losses.end());
+        return converted.markdown;
+    }
+
+    std::string markdown;
+    std::size_t offset = 0;
+    while (offset <= unified.size()) {
+        auto end = unified.find('\n', offset);
+        if (end == std::string::npos) end = unified.size();
+        markdown += escape_block_start(std::string_view(unified).substr(offset, end - offset));
+        if (end < unified.size()) markdown += '\n';
+        offset = end + 1;
+    }
+    return markdown;
+}
+
 }  // namespace dossier::importers

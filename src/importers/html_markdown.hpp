@@ -34,4 +34,10 @@ HtmlConversion html_to_markdown(std::string_view html, const HtmlOptions& option
 // heading, a quote, a list item, a table row, a fence), so that text reads back as text.
 std::string escape_block_start(std::string_view line);
 
+// Returns a platform's notes or description as Markdown: HTML converted, plain text with its
+// lines kept and the characters that would start a Markdown block at the start of a line
+// escaped. CRLF becomes LF, and the text is trimmed. Adds to `losses`, when given, what the
+// HTML had that Markdown cannot hold.
+std::string notes_markdown(std::string_view text, std::vector<std::string>* losses = nullptr);
+
 }  // namespace dossier::importers

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "country_codes.hpp"
 #include "dossier/i18n.hpp"
 #include "field_values.hpp"
 #include "html_markdown.hpp"
@@ -155,30 +156,6 @@ void expand_phones(PreparedRecord& prepared) {
         others.push_back(std::move(other));
     }
     if (!others.empty()) prepared.record["other_phones"] = std::move(others);
-}
-
-// Country names as IT Glue writes them, by comparable name, and their ISO 3166-1 codes.
-std::optional<std::string> country_code(const std::string& country) {
-    static const std::map<std::string, std::string> codes = {
-        {"france", "FR"},         {"unitedstates", "US"},  {"unitedstatesofamerica", "US"}, {"usa", "US"},
-        {"etatsunis", "US"},      {"unitedkingdom", "GB"}, {"royaumeuni", "GB"},             {"canada", "CA"},
-        {"belgium", "BE"},        {"belgique", "BE"},      {"switzerland", "CH"},            {"suisse", "CH"},
-        {"germany", "DE"},        {"allemagne", "DE"},     {"spain", "ES"},                  {"espagne", "ES"},
-        {"italy", "IT"},          {"italie", "IT"},        {"luxembourg", "LU"},             {"netherlands", "NL"},
-        {"paysbas", "NL"},        {"ireland", "IE"},       {"irlande", "IE"},                {"portugal", "PT"},
-        {"monaco", "MC"},         {"austria", "AT"},       {"autriche", "AT"},               {"australia", "AU"},
-        {"australie", "AU"},      {"newzealand", "NZ"},    {"nouvellezelande", "NZ"},
-    };
-    if (country.size() == 2 && std::all_of(country.begin(), country.end(), [](char c) {
-            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-        })) {
-        std::string code = country;
-        for (auto& c : code) c = static_cast<char>(c >= 'a' ? c - 32 : c);
-        return code;
-    }
-    auto found = codes.find(comparable_name(country));
-    if (found == codes.end()) return std::nullopt;
-    return found->second;
 }
 
 void prepare_location(PreparedRecord& prepared) {
@@ -331,14 +308,6 @@ void prepare_password(PreparedRecord& prepared, const ItGlueLinks& links) {
         resource_type, resource_id));
 }
 
-bool looks_like_html(std::string_view text) {
-    const auto start = text.find_first_not_of(" \t\r\n");
-    if (start == std::string_view::npos || text[start] != '<') return false;
-    const auto close = text.find('>', start);
-    return close != std::string_view::npos && close > start + 1 &&
-           (std::isalpha(static_cast<unsigned char>(text[start + 1])) != 0 || text[start + 1] == '!');
-}
-
 }  // namespace
 
 std::string_view kind_name(ItGlueKind kind) {
@@ -351,33 +320,6 @@ std::string_view kind_name(ItGlueKind kind) {
         case ItGlueKind::password: return "password";
     }
     return "";
-}
-
-std::string notes_markdown(std::string_view text, std::vector<std::string>* losses) {
-    std::string unified;
-    unified.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-        unified += text[i];
-    }
-    unified = trimmed(unified);
-    if (unified.empty()) return unified;
-    if (looks_like_html(unified)) {
-        auto converted = html_to_markdown(unified);
-        if (losses != nullptr) losses->insert(losses->end(), converted.losses.begin(), converted.losses.end());
-        return converted.markdown;
-    }
-
-    std::string markdown;
-    std::size_t offset = 0;
-    while (offset <= unified.size()) {
-        auto end = unified.find('\n', offset);
-        if (end == std::string::npos) end = unified.size();
-        markdown += escape_block_start(std::string_view(unified).substr(offset, end - offset));
-        if (end < unified.size()) markdown += '\n';
-        offset = end + 1;
-    }
-    return markdown;
 }
 
 void prepare_itglue_record(ItGlueKind kind, const DocumentType& type, const ItGlueLinks& links,

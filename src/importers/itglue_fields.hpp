@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dossier/type_catalog.hpp"
+#include "html_markdown.hpp"  // notes_markdown, for the notes cells of every file
 
 namespace dossier::importers {
 
@@ -52,10 +53,5 @@ struct PreparedRecord {
 // cells become lists, and names of other records become references, in the fields of `type`.
 void prepare_itglue_record(ItGlueKind kind, const DocumentType& type, const ItGlueLinks& links,
                            PreparedRecord& prepared);
-
-// Returns a notes cell as Markdown: HTML converted, plain text with its lines kept and the
-// characters that would start a Markdown block at the start of a line escaped. Adds to
-// `losses`, when given, what the HTML had that Markdown cannot hold.
-std::string notes_markdown(std::string_view text, std::vector<std::string>* losses = nullptr);
 
 }  // namespace dossier::importers

@@ -10,20 +10,12 @@
 #include "dossier/text.hpp"
 #include "dossier/yaml_value.hpp"
 #include "field_values.hpp"
+#include "generated_types.hpp"
 
 namespace dossier::importers {
 namespace {
 
 using nlohmann::ordered_json;
-
-// Returns a front-matter key made from a column's display name: "License Key(s)" gives
-// license_key_s, as the CSV import names an extra column.
-std::string property_name(const std::string& column) {
-    auto slug = slugify(column);
-    std::replace(slug.begin(), slug.end(), '-', '_');
-    if (!slug.empty() && slug.front() >= '0' && slug.front() <= '9') slug = "column_" + slug;
-    return slug;
-}
 
 // The kinds that every value of one column read so far matches.
 struct ColumnKind {

@@ -2,16 +2,14 @@
 //
 // organizations.csv is read first: each organization is found among the clients by its
 // `source` key in client.md (itglue:organization:<id>), else by slug or name, else created as
-// `client add` creates one. Every other CSV file of the export then goes through the engine of
-// `import csv` (record_import.cpp), with the client column "organization" and the natural key
-// `source`. Its prepare hook (itglue_fields.cpp) turns IT Glue's columns into the fields of
+// `client add` creates one (platform_clients.cpp, shared with the Hudu import). Every other
+// CSV file of the export then goes through the engine of `import csv` (record_import.cpp),
+// with the client column "organization" and the natural key `source`. Its prepare hook (itglue_fields.cpp) turns IT Glue's columns into the fields of
 // the document type: JSON cells expanded, HTML notes made Markdown, and names of other
 // records made `related:` references. The files are imported in an order where each record's references
 // point at records imported before it (sites, contacts, assets, then what refers to assets).
 // All of a client's writes go through one Change, committed once at the end.
 #include "dossier/itglue_import.hpp"
-
-#include <stdlib.h>
 
 #include <algorithm>
 #include <map>
@@ -29,9 +27,12 @@
 #include "dossier/reference.hpp"
 #include "dossier/text.hpp"
 #include "field_values.hpp"
+#include "export_files.hpp"
+#include "generated_types.hpp"
 #include "itglue_documents.hpp"
 #include "itglue_fields.hpp"
 #include "itglue_flexible.hpp"
+#include "platform_clients.hpp"
 #include "record_source.hpp"
 
 namespace dossier {
@@ -40,8 +41,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 using importers::comparable_name;
-
-constexpr std::string_view client_file = "client.md";
 
 // The document type and the column mappings of one CSV file of the export.
 struct FileSpec {
@@ -94,21 +93,7 @@ std::string cell(const ordered_json& record, const char* column) {
     return trimmed(found->get_ref<const std::string&>());
 }
 
-std::string reference_of(const std::string& path) {
-    return path.ends_with(".md") ? path.substr(0, path.size() - 3) : path;
-}
-
-// A client's part of the import: its repository and the Change that all its writes go
-// through, committed once at the end.
-struct ClientWork {
-    Client client;
-    std::unique_ptr<git::Repository> repository;
-    std::unique_ptr<Change> change;
-    std::set<std::string> written;  // paths, for a rollback
-    std::size_t created = 0;
-    std::size_t updated = 0;
-    bool committed = false;
-};
+using importers::reference_of;
 
 // The documents of one client by source key, and the collision keys of its paths, for the
 // documents of documents.csv, which the import writes without the engine.
@@ -130,18 +115,21 @@ struct CurrentRecord {
 class ItGlueImporter : public importers::ItGlueLinks {
 public:
     ItGlueImporter(const Workspace& workspace, const ItGlueImportRequest& request)
-        : workspace_(workspace), request_(request) {}
+        : workspace_(workspace),
+          request_(request),
+          clients_(workspace),
+          changes_(workspace),
+          access_(workspace, request.technician, request.dry_run) {}
 
     ItGlueImportSummary run() {
-        const auto organizations = request_.export_dir / "organizations.csv";
-        if (!fs::is_regular_file(organizations)) {
+        if (!export_files().is_file("organizations.csv")) {
             throw Error(ErrorKind::not_found,
-                        fmt::format(fmt::runtime(tr("no organizations.csv in {}")), request_.export_dir.string()),
-                        tr("give the folder of an IT Glue export, which contains organizations.csv; unpack a ZIP "
-                           "export first"));
+                        fmt::format(fmt::runtime(tr("no organizations.csv in {}")), export_files().source().string()),
+                        tr("give the folder or the ZIP file of an IT Glue export, with organizations.csv at its top "
+                           "or, in a ZIP file, in its one top-level folder"));
         }
         try {
-            import_organizations(organizations);
+            import_organizations();
             give_access();
             for (const auto& spec : file_specs()) import_file(spec);
             import_documents();
@@ -172,71 +160,19 @@ public:
     }
 
     bool planned_only(const std::string& client) const override {
-        return request_.dry_run && new_clients_.contains(client);
+        return request_.dry_run && clients_.planned(client);
     }
 
 private:
     static std::string folded(const std::string& name) { return comparable_name(name); }
 
+    const importers::ExportFiles& export_files() const { return *request_.files; }
+
     // --- organizations -------------------------------------------------------------------
 
-    void index_clients() {
-        for (const auto& client : workspace_.clients()) {
-            remember_client(client, client_source(client));
-        }
-    }
-
-    static std::string client_source(const Client& client) {
-        try {
-            auto document = Document::parse(read_file(client.directory / client_file), std::string(client_file));
-            return document.field("source");
-        } catch (const Error&) {
-            return {};  // left to dossier check; the client is matched by slug or name
-        }
-    }
-
-    void remember_client(const Client& client, const std::string& source) {
-        if (!source.empty()) clients_by_source_.emplace(source, client);
-        clients_by_name_.emplace(folded(client.slug), client);
-        clients_by_name_.emplace(folded(client.name), client);
-        client_sources_[client.slug] = source;
-    }
-
-    // Returns the client that an organization is, or nullopt when the import must create it.
-    std::optional<Client> find_client(const std::string& source, const std::string& name, const std::string& slug) {
-        if (auto found = clients_by_source_.find(source); found != clients_by_source_.end()) return found->second;
-        for (const auto& key : {folded(slug), folded(name)}) {
-            auto found = clients_by_name_.find(key);
-            if (found == clients_by_name_.end()) continue;
-            // A client that came from another organization of IT Glue is not this one.
-            const auto& other = client_sources_[found->second.slug];
-            if (other.empty() || other == source) return found->second;
-        }
-        return std::nullopt;
-    }
-
-    // Returns a slug for a new client that no client and no planned client has.
-    std::string free_slug(const std::string& name, const std::string& id) {
-        std::string slug;
-        try {
-            slug = client_slug(name, "");
-        } catch (const Error&) {
-            slug = "organization-" + id;
-        }
-        auto is_taken = [&](const std::string& candidate) {
-            return fs::exists(workspace_.clients_dir() / candidate) || new_clients_.contains(candidate) ||
-                   clients_by_name_.contains(folded(candidate));
-        };
-        if (is_taken(slug)) slug += "-" + id;
-        const auto base = slug;
-        for (int suffix = 2; is_taken(slug); ++suffix) slug = base + "-" + std::to_string(suffix);
-        return slug;
-    }
-
-    void import_organizations(const fs::path& path) {
-        index_clients();
+    void import_organizations() {
         ItGlueFile file{"organizations.csv", "organization", "client", true, 0, 0};
-        auto source = importers::open_csv(path, {}, nullptr);
+        auto source = export_files().open_csv(file.file, {});
         importers::SourceRecord record;
         while (source->next(record)) {
             ++file.records;
@@ -262,73 +198,23 @@ private:
         if (id.empty()) return tr("the organization has no id");
         if (name.empty()) return tr("the organization has no name");
 
-        ItGlueClient entry;
-        entry.name = name;
-        entry.source = "itglue:organization:" + id;
+        const importers::ClientCreation creation{request_.dry_run, request_.language, request_.today,
+                                                 [this] { return request_.author(nullptr); }, "organization"};
+        auto entry = clients_.resolve("itglue:organization:" + id, name, id, creation);
         entry.line = record.line;
-        const auto slug = slugify(name);
-        if (auto client = find_client(entry.source, name, slug)) {
-            entry.slug = client->slug;
-            entry.outcome = ItGlueClientOutcome::found;
-        } else if (request_.dry_run) {
-            entry.slug = free_slug(name, id);
-            entry.outcome = ItGlueClientOutcome::to_create;
-            new_clients_.insert(entry.slug);
-        } else {
-            entry.slug = free_slug(name, id);
-            // NOTE: a client is created with its own commit, as client add does, so a failure
-            // later in the import leaves the clients created so far, without their records.
-            auto created = workspace_.add_client(name, entry.slug, request_.language, request_.author(nullptr),
-                                                 request_.today);
-            entry.outcome = ItGlueClientOutcome::created;
-            auto repository = git::Repository::open(created.directory);
-            entry.creation_commit = repository.head_commit();
-        }
         organizations_[folded(name)] = entry.slug;
-        clients_by_source_.erase(entry.source);
-        if (entry.outcome != ItGlueClientOutcome::to_create) {
-            auto client = workspace_.find_client(entry.slug);
-            if (!client) return fmt::format(fmt::runtime(tr("no client {} in the workspace")), entry.slug);
-            remember_client(*client, entry.source);
-        }
-        entry.changed_fields = set_client_fields(entry, record.value);
+        const std::vector<std::pair<std::string, ordered_json>> values = {
+            {"source", entry.source},
+            {"short_name", cell(record.value, "short_name")},
+            {"organization_type", cell(record.value, "organization_type")},
+            {"organization_status", cell(record.value, "organization_status")},
+            {"description", cell(record.value, "description")},
+            {"quick_notes", importers::notes_markdown(cell(record.value, "quick_notes"))},
+            {"alert", cell(record.value, "alert")},
+        };
+        entry.changed_fields = importers::set_client_fields(entry, values, changes_, request_.dry_run);
         summary_.clients.push_back(std::move(entry));
         return {};
-    }
-
-    // Returns the fields of client.md that the organization sets or changes, and writes them
-    // unless it is a dry run.
-    std::vector<std::string> set_client_fields(const ItGlueClient& entry, const ordered_json& record) {
-        const std::vector<std::pair<std::string, std::string>> values = {
-            {"source", entry.source},
-            {"short_name", cell(record, "short_name")},
-            {"organization_type", cell(record, "organization_type")},
-            {"organization_status", cell(record, "organization_status")},
-            {"description", cell(record, "description")},
-            {"quick_notes", importers::notes_markdown(cell(record, "quick_notes"))},
-            {"alert", cell(record, "alert")},
-        };
-        std::vector<std::string> changed;
-        if (entry.outcome == ItGlueClientOutcome::to_create) {
-            for (const auto& [key, value] : values) {
-                if (!value.empty()) changed.push_back(key);
-            }
-            return changed;
-        }
-        auto& work = work_for(entry.slug);
-        auto document = Document::parse(read_file(work.client.directory / client_file), std::string(client_file));
-        for (const auto& [key, value] : values) {
-            if (value.empty()) continue;
-            const Value* current = document.front_matter().find(key);
-            if (current != nullptr && current->to_json() == ordered_json(value)) continue;
-            document.set(key, importers::yaml_line(value, false));
-            changed.push_back(key);
-        }
-        if (!changed.empty() && !request_.dry_run) {
-            work.change->write(std::string(client_file), document.to_bytes());
-            work.written.insert(std::string(client_file));
-        }
-        return changed;
     }
 
     // --- recipients ----------------------------------------------------------------------
@@ -336,10 +222,9 @@ private:
     // Gives the technician access to the secrets of each client that receives passwords and
     // has no recipients file yet, in the client's import commit.
     void give_access() {
-        const auto path = request_.export_dir / "passwords.csv";
-        if (!fs::is_regular_file(path)) return;
+        if (!export_files().is_file("passwords.csv")) return;
         std::set<std::string> slugs;
-        auto source = importers::open_csv(path, {}, nullptr);
+        auto source = export_files().open_csv("passwords.csv", {});
         importers::SourceRecord record;
         while (source->next(record)) {
             if (!record.problem.empty()) continue;
@@ -348,46 +233,14 @@ private:
 
         for (auto& entry : summary_.clients) {
             if (!slugs.contains(entry.slug)) continue;
-            if (entry.outcome != ItGlueClientOutcome::to_create &&
-                find_recipients_file(workspace_.clients_dir() / entry.slug, "credentials/credential.md")) {
-                continue;
+            if (auto loss = access_.give(entry, changes_)) {
+                summary_.losses.push_back({"passwords.csv", 0, "", entry.slug, std::move(*loss)});
             }
-            const bool has_key = request_.technician && !request_.technician->key.empty();
-            if (!has_key) {
-                summary_.losses.push_back(
-                    {"passwords.csv", 0, "", entry.slug,
-                     tr("the client has no recipients file and the technician running the import has no age key in "
-                        "team/team.yaml, so its passwords are not imported: run dossier access grant, then import "
-                        "again")});
-                continue;
-            }
-            std::vector<age::X25519Recipient> recipients{age::X25519Recipient::parse(request_.technician->key)};
-            std::string text =
-                fmt::format(fmt::runtime(tr("# Who may read the secrets of {}: one age public key per line.\n"
-                                            "# Change it with dossier access grant and revoke.\n")),
-                            entry.slug);
-            text += fmt::format("# {}\n{}\n", request_.technician->id, request_.technician->key);
-            const auto& recovery = workspace_.recovery_recipient();
-            if (!recovery.empty()) {
-                recipients.push_back(age::X25519Recipient::parse(recovery));
-                text += fmt::format("# recovery\n{}\n", recovery);
-            }
-            entry.access_granted = true;
-            if (request_.dry_run) {
-                planned_recipients_[entry.slug] = std::move(recipients);
-                continue;
-            }
-            auto& work = work_for(entry.slug);
-            work.change->write(std::string(recipients_file_name), text);
-            work.written.insert(std::string(recipients_file_name));
         }
     }
 
     RecipientsFile recipients_for(const Client& client, const std::string& path) const {
-        if (auto planned = planned_recipients_.find(client.slug); planned != planned_recipients_.end()) {
-            return RecipientsFile{client.directory / recipients_file_name, planned->second};
-        }
-        return request_.recipients(client, path);
+        return access_.recipients_for(client, path, request_.recipients);
     }
 
     // --- the other files -----------------------------------------------------------------
@@ -433,8 +286,7 @@ private:
     void import_file(const FileSpec& spec) {
         const auto kind = std::string(importers::kind_name(spec.kind));
         ItGlueFile file{spec.file, kind, spec.type, false, 0, 0};
-        const auto path = request_.export_dir / spec.file;
-        if (!fs::is_regular_file(path)) {
+        if (!export_files().is_file(spec.file)) {
             summary_.files.push_back(file);
             return;
         }
@@ -446,7 +298,7 @@ private:
         request.on_record = [this, &spec, &file](const RecordResult& result) {
             add_result(spec.file, spec.kind, spec.type, file, result);
         };
-        auto source = importers::open_csv(path, {}, nullptr);
+        auto source = export_files().open_csv(spec.file, {});
         import_records(workspace_, *source, request);
         summary_.files.push_back(file);
     }
@@ -460,7 +312,7 @@ private:
             // The engine finds the client by this slug, whatever the title of its client.md is.
             record["organization"] = *slug;
             current_.client = *slug;
-            current_.new_client = new_clients_.contains(*slug);
+            current_.new_client = clients_.planned(*slug);
         }
     }
 
@@ -512,55 +364,29 @@ private:
     // Returns the catalog of types with the generated `types` added: written to types/ of the
     // workspace in one commit, or, in a dry run, to a copy of types/ in a temporary folder.
     TypeCatalog catalog_with(const std::vector<importers::FlexibleAssetType>& types) {
-        const auto types_dir = workspace_.root() / "types";
-        std::vector<std::pair<std::string, std::string>> files;
-        for (const auto& type : types) {
-            const auto path = "types/" + type.name + ".schema.json";
-            // A type that the workspace has already, perhaps edited since, stays as it is.
-            if (fs::exists(workspace_.root() / path)) continue;
-            files.emplace_back(path, type.schema.dump(2) + "\n");
-            summary_.types_created.push_back(type.name);
-        }
-        if (files.empty()) return TypeCatalog::load(types_dir);
-        if (!request_.dry_run) {
-            auto repository = git::Repository::open(workspace_.root());
-            Change change(repository);
-            for (const auto& [path, bytes] : files) change.write(path, bytes);
-            summary_.types_commit =
-                change.commit(fmt::format("import itglue: add the types {}", fmt::join(summary_.types_created, ", ")),
-                              request_.author(&repository));
-            return TypeCatalog::load(types_dir);
-        }
-
-        std::string scratch = (fs::temp_directory_path() / "dossier-itglue-types-XXXXXX").string();
-        if (::mkdtemp(scratch.data()) == nullptr) {
-            throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot create a temporary folder in {}")),
-                                                   fs::temp_directory_path().string()));
-        }
-        std::error_code error;
-        if (fs::is_directory(types_dir)) fs::copy(types_dir, scratch, fs::copy_options::recursive, error);
-        for (const auto& [path, bytes] : files) write_file_atomically(fs::path(scratch) / fs::path(path).filename(), bytes);
-        auto catalog = TypeCatalog::load(scratch);
-        fs::remove_all(scratch, error);
-        return catalog;
+        std::vector<importers::GeneratedType> generated;
+        for (const auto& type : types) generated.push_back({type.name, type.schema});
+        auto added = importers::add_generated_types(workspace_, generated, request_.dry_run, "import itglue",
+                                                    request_.author);
+        summary_.types_created = std::move(added.created);
+        summary_.types_commit = std::move(added.commit);
+        return std::move(added.catalog);
     }
 
     // Imports each CSV file of the export that is not one of its built-in files as a flexible
     // asset: a workspace type generated from its columns, then its rows as documents.
     void import_flexible_assets() {
         std::vector<std::string> names;
-        std::error_code error;
-        for (fs::directory_iterator it(request_.export_dir, error); !error && it != fs::directory_iterator();
-             it.increment(error)) {
-            auto name = it->path().filename().string();
-            if (it->is_regular_file() && importers::is_flexible_asset_file(name)) names.push_back(name);
+        for (const auto& entry : export_files().entries()) {
+            const bool at_top = entry.path.find('/') == std::string::npos;
+            if (!entry.folder && at_top && importers::is_flexible_asset_file(entry.path)) names.push_back(entry.path);
         }
         std::sort(names.begin(), names.end());
         if (names.empty()) return;
 
         std::vector<importers::FlexibleAssetType> types;
         for (const auto& name : names) {
-            auto source = importers::open_csv(request_.export_dir / name, {}, nullptr);
+            auto source = export_files().open_csv(name, {});
             types.push_back(importers::flexible_asset_type(name, *source));
         }
         const auto catalog = catalog_with(types);
@@ -602,7 +428,7 @@ private:
         request.on_record = [this, &name, &flexible, &file](const RecordResult& result) {
             add_result(name, std::nullopt, flexible.name, file, result);
         };
-        auto source = importers::open_csv(request_.export_dir / name, {}, nullptr);
+        auto source = export_files().open_csv(name, {});
         import_records(workspace_, *source, request);
         summary_.files.push_back(file);
     }
@@ -613,9 +439,7 @@ private:
     // slug or name it is.
     std::optional<std::string> client_of(const std::string& organization) const {
         if (auto slug = organization_slug(organization)) return slug;
-        auto found = clients_by_name_.find(folded(organization));
-        if (found == clients_by_name_.end()) return std::nullopt;
-        return found->second.slug;
+        return clients_.slug_named(organization);
     }
 
     DocumentIndex& document_index(const std::string& slug) {
@@ -659,15 +483,14 @@ private:
 
     void import_documents() {
         ItGlueFile file{"documents.csv", "document", "kb", false, 0, 0};
-        const auto path = request_.export_dir / "documents.csv";
-        if (!fs::is_regular_file(path)) {
+        if (!export_files().is_file(file.file)) {
             summary_.files.push_back(file);
             return;
         }
         file.present = true;
         const DocumentType* type = &builtin_type("kb");
-        const importers::ItGlueDocumentFolders folders(request_.export_dir / "documents");
-        auto source = importers::open_csv(path, {}, nullptr);
+        const importers::ItGlueDocumentFolders folders(export_files());
+        auto source = export_files().open_csv(file.file, {});
         importers::SourceRecord record;
         while (source->next(record)) {
             ItGlueRecord entry{file.file, file.kind, file.type, {}, false};
@@ -772,12 +595,12 @@ private:
             losses.push_back(fmt::format(
                 fmt::runtime(tr("no folder {} in documents/: the document is imported without its text")), locator));
         } else if (auto html = importers::document_html_file(*folder, locator, name)) {
-            converted = importers::convert_document(*html, request_.export_dir, path,
+            converted = importers::convert_document(export_files(), *html, path,
                                                     "attachments/itglue/documents/" + result.key.substr(16));
         } else {
             losses.push_back(fmt::format(
                 fmt::runtime(tr("no HTML file in documents/{}: the document is imported without its text")),
-                fs::path(*folder).lexically_relative(request_.export_dir / "documents").generic_string()));
+                folder->path.substr(std::string_view("documents/").size())));
         }
         losses.insert(losses.end(), converted.losses.begin(), converted.losses.end());
 
@@ -806,7 +629,7 @@ private:
         work.change->write(path, document.to_bytes());
         work.written.insert(path);
         for (const auto& [from, to] : converted.attachments) {
-            work.change->write(to, read_file(from));
+            work.change->write(to, export_files().read(from));
             work.written.insert(to);
         }
         ++work.created;
@@ -842,91 +665,44 @@ private:
         ++work.updated;
     }
 
-    void count(const ItGlueRecord& entry) {
-        const auto& result = entry.result;
-        auto found = std::find_if(summary_.counts.begin(), summary_.counts.end(), [&](const ItGlueCounts& counts) {
-            return counts.client == result.client && counts.kind == entry.kind;
-        });
-        if (found == summary_.counts.end()) {
-            summary_.counts.push_back({result.client, entry.kind, 0, 0, 0, 0});
-            found = summary_.counts.end() - 1;
-        }
-        switch (result.outcome) {
-            case RecordOutcome::created: ++found->created; break;
-            case RecordOutcome::updated: ++found->updated; break;
-            case RecordOutcome::unchanged: ++found->unchanged; break;
-            case RecordOutcome::rejected: ++found->rejected; break;
-        }
-    }
+    void count(const ItGlueRecord& entry) { importers::count_record(summary_.counts, entry.kind, entry.result); }
 
     // --- writing -------------------------------------------------------------------------
 
     // Returns the work of a client, opening its repository and taking its write lock first.
-    ClientWork& work_for(const std::string& slug) {
-        if (auto found = work_.find(slug); found != work_.end()) return *found->second;
-        auto client = workspace_.find_client(slug);
-        if (!client) throw Error(ErrorKind::not_found, fmt::format(fmt::runtime(tr("no client {} in the workspace")), slug));
-        auto work = std::make_unique<ClientWork>();
-        work->client = *client;
-        work->repository = std::make_unique<git::Repository>(git::Repository::open(client->directory));
-        work->change = std::make_unique<Change>(*work->repository);
-        return *work_.emplace(slug, std::move(work)).first->second;
-    }
+    importers::ClientWork& work_for(const std::string& slug) { return changes_.work_for(slug); }
 
     void commit_all() {
-        const auto folder = request_.export_dir.filename().empty() ? request_.export_dir.parent_path().filename()
-                                                                   : request_.export_dir.filename();
+        // The name of the export's folder or ZIP file.
+        const auto& source = export_files().source();
+        const auto folder = source.filename().empty() ? source.parent_path().filename() : source.filename();
+        const auto slugs = changes_.slugs();
         for (auto& entry : summary_.clients) {
-            auto found = work_.find(entry.slug);
-            if (found == work_.end()) continue;
-            commit(*found->second, folder.string(), &entry);
+            if (std::find(slugs.begin(), slugs.end(), entry.slug) == slugs.end()) continue;
+            entry.commit = commit(entry.slug, folder.string());
         }
         // Clients that the export names without an organization of their own.
-        for (auto& [slug, work] : work_) {
-            if (!work->committed) commit(*work, folder.string(), nullptr);
-        }
+        for (const auto& slug : slugs) commit(slug, folder.string());
     }
 
-    void commit(ClientWork& work, const std::string& folder, ItGlueClient* entry) {
+    // Commits the work of a client unless it is committed already.
+    std::optional<std::string> commit(const std::string& slug, const std::string& folder) {
+        const auto& work = work_for(slug);
         const auto message =
             fmt::format("import itglue {}: {} created, {} updated", folder, work.created, work.updated);
-        auto id = work.change->commit(message, request_.author(work.repository.get()));
-        work.committed = true;
-        if (entry != nullptr) entry->commit = id;
+        return changes_.commit(slug, message, request_.author);
     }
 
-    // Puts back the files written and not committed: each as the last commit has it, or
-    // removed when it is new. A failure here is ignored, so that the error that caused the
-    // rollback is reported.
-    void roll_back() noexcept {
-        for (auto& [slug, work] : work_) {
-            if (work->committed) continue;
-            for (const auto& path : work->written) {
-                try {
-                    auto committed = work->repository->read_at("HEAD", path);
-                    if (committed) {
-                        write_file_atomically(work->client.directory / path, *committed);
-                    } else {
-                        std::error_code error;
-                        fs::remove(work->client.directory / path, error);
-                    }
-                } catch (...) {
-                }
-            }
-        }
-    }
+    void roll_back() noexcept { changes_.roll_back(); }
 
     const Workspace& workspace_;
     const ItGlueImportRequest& request_;
     ItGlueImportSummary summary_;
 
-    std::map<std::string, Client> clients_by_source_;
-    std::map<std::string, Client> clients_by_name_;        // comparable slug or name
-    std::map<std::string, std::string> client_sources_;    // slug → source in client.md
+    importers::PlatformClients clients_;
+    importers::ClientChanges changes_;
+    importers::SecretAccess access_;
     std::map<std::string, std::string> organizations_;     // comparable organization name → slug
-    std::set<std::string> new_clients_;                    // in a dry run, the clients to create
-    std::map<std::string, std::vector<age::X25519Recipient>> planned_recipients_;
-    std::map<std::string, std::unique_ptr<ClientWork>> work_;
 
     // The records imported so far: by source key, and by comparable name per kind and client.
     std::map<std::string, std::pair<std::string, std::string>> references_;

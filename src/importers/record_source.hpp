@@ -60,6 +60,12 @@ struct CsvOptions {
 std::unique_ptr<RecordSource> open_csv(const std::filesystem::path& path, const CsvOptions& options,
                                        CsvDialect* dialect = nullptr);
 
+// Opens CSV text that is already in memory, such as a member of a ZIP file, and reads it as
+// open_csv reads a file. `name` stands for the file in messages. The source keeps `bytes`
+// for its rewinds, so the whole input is in memory, and wipes them when it is destroyed.
+std::unique_ptr<RecordSource> open_csv_bytes(std::string name, std::string bytes, const CsvOptions& options,
+                                             CsvDialect* dialect = nullptr);
+
 struct JsonOptions {
     // A JSON pointer (RFC 6901) to the array of records inside a larger document, such as
     // "/data/items"; empty when the document is itself the array, or when it is JSON Lines.

@@ -1,12 +1,17 @@
 // End-to-end tests of `dossier import itglue` on the synthetic IT Glue export of the shared
 // corpora: each record checked against its CSV row, passwords read back with the technician's
-// identity and never found in clear, and a second import that changes nothing.
+// identity and never found in clear, and a second import that changes nothing. The same export
+// packed into a ZIP file at test time must give the same workspace, with no file on disk.
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -103,6 +108,23 @@ public:
         INFO(created.err);
         REQUIRE(created.exit_status == 0);
         key = created.out.substr(0, created.out.find('\n'));
+        auto added = dossier({"team", "add", "alice", "--key", key, "--name", dossier::e2e::author_name, "--email",
+                              dossier::e2e::author_email});
+        INFO(added.err);
+        REQUIRE(added.exit_status == 0);
+    }
+
+    // The technician of another sandbox, whose key a second workspace shares.
+    struct SameKeyAs {
+        const ItGlueSandbox& other;
+    };
+
+    // A workspace where the technician of `same.other` runs the import with the same identity
+    // and key, so that two imports can be compared file by file.
+    explicit ItGlueSandbox(SameKeyAs same) : key(same.other.key) {
+        init_workspace();
+        environment["DOSSIER_TEST_SCRYPT_WORK_FACTOR"] = "10";
+        environment["DOSSIER_IDENTITY"] = same.other.environment.at("DOSSIER_IDENTITY");
         auto added = dossier({"team", "add", "alice", "--key", key, "--name", dossier::e2e::author_name, "--email",
                               dossier::e2e::author_email});
         INFO(added.err);
@@ -596,6 +618,290 @@ TEST_CASE_FIXTURE(Sandbox, "IT Glue passwords need a technician with a key") {
     }
     auto assets = dossier({"list", "--type", "asset", "--json"});
     CHECK(json::parse(assets.out).size() == read_csv("configurations.csv").size());
+}
+
+// --- the export as a ZIP file ------------------------------------------------------------------
+
+// Packs the sample export into `zip_path` with the zip command: at the top of the archive, or
+// inside `top_folder` as IT Glue's downloads are. That folder is a symbolic link to the sample,
+// which zip follows, so that the test makes no copy of the corpus.
+void zip_sample(const Sandbox& sandbox, const fs::path& zip_path, const std::string& top_folder = "") {
+    std::vector<std::string> arguments{"zip", "-q", "-r", "-X", zip_path.string()};
+    fs::path directory = sample_dir();
+    if (top_folder.empty()) {
+        arguments.push_back(".");
+    } else {
+        directory = zip_path.parent_path() / "layout";
+        fs::create_directories(directory);
+        fs::create_directory_symlink(fs::canonical(sample_dir()), directory / top_folder);
+        arguments.push_back(top_folder);
+    }
+    auto packed = dossier::e2e::run_process(arguments, sandbox.environment, directory);
+    INFO(packed.err);
+    REQUIRE(packed.exit_status == 0);
+}
+
+// Packs the folder `folder` into `zip_path` with the zip command, with `options` such as -y,
+// which stores symbolic links as links.
+void zip_folder(const Sandbox& sandbox, const fs::path& folder, const fs::path& zip_path,
+                const std::vector<std::string>& options = {}) {
+    std::vector<std::string> arguments{"zip", "-q", "-r", "-X"};
+    arguments.insert(arguments.end(), options.begin(), options.end());
+    arguments.push_back(zip_path.string());
+    arguments.push_back(".");
+    auto packed = dossier::e2e::run_process(arguments, sandbox.environment, folder);
+    INFO(packed.err);
+    REQUIRE(packed.exit_status == 0);
+}
+
+// The files of a workspace's clients and types by path, each armored age block replaced by a
+// mark, since every encryption draws a new file key.
+std::map<std::string, std::string> workspace_files(const Sandbox& sandbox) {
+    std::map<std::string, std::string> files;
+    for (const char* folder : {"clients", "types"}) {
+        const auto top = sandbox.workspace() / folder;
+        if (!fs::exists(top)) continue;
+        for (auto it = fs::recursive_directory_iterator(top); it != fs::recursive_directory_iterator(); ++it) {
+            if (it->path().filename() == ".git") {
+                it.disable_recursion_pending();
+                continue;
+            }
+            if (!it->is_regular_file()) continue;
+            auto text = Sandbox::read_file(it->path());
+            const auto block = dossier::e2e::scan::armored_block(text);
+            if (!block.empty()) text.replace(text.find(block), block.size(), "<age block>\n");
+            files[it->path().lexically_relative(sandbox.workspace()).generic_string()] = text;
+        }
+    }
+    return files;
+}
+
+// A report without what differs between two equal imports: the path given, and commit ids.
+json comparable_report(json report) {
+    report["source"]["path"] = nullptr;
+    for (auto& client : report["clients"]) {
+        client["commit"] = nullptr;
+        client["creation_commit"] = nullptr;
+    }
+    report["types"]["commit"] = nullptr;
+    return report;
+}
+
+// An import's output with the export's location and the commit ids replaced by marks.
+std::string comparable_output(std::string text, const std::string& location) {
+    for (auto at = text.find(location); at != std::string::npos; at = text.find(location, at)) {
+        text.replace(at, location.size(), "<export>");
+    }
+    return std::regex_replace(text, std::regex(" \\(commit [0-9a-f]{8}\\)"), " (commit)");
+}
+
+// Imports the ZIP file at `zip_path` into `zipped`, and the sample folder into a second
+// workspace with the same technician and key, and checks that both give the same output,
+// report, files and passwords. `location` is how messages name the export's root in the ZIP.
+void check_zip_import_matches_folder(ItGlueSandbox& zipped, const fs::path& zip_path, const std::string& location) {
+    ItGlueSandbox unpacked(ItGlueSandbox::SameKeyAs{zipped});
+    const auto folder_report = unpacked.root() / "report.json";
+    auto from_folder =
+        unpacked.dossier({"import", "itglue", sample_dir().string(), "--report", folder_report.string()});
+    INFO(from_folder.err);
+    REQUIRE((from_folder.exit_status == 0 || from_folder.exit_status == 1));
+
+    const auto zip_report = zipped.root() / "report.json";
+    auto from_zip = zipped.dossier({"import", "itglue", zip_path.string(), "--report", zip_report.string()});
+    INFO(from_zip.err);
+    CHECK(from_zip.exit_status == from_folder.exit_status);
+    CHECK(comparable_output(from_zip.out, location) == comparable_output(from_folder.out, sample_dir().string()));
+    CHECK(comparable_output(from_zip.err, location) == comparable_output(from_folder.err, sample_dir().string()));
+    CHECK(comparable_report(json::parse(Sandbox::read_file(zip_report))) ==
+          comparable_report(json::parse(Sandbox::read_file(folder_report))));
+
+    const auto expected_files = workspace_files(unpacked);
+    const auto files = workspace_files(zipped);
+    REQUIRE(!expected_files.empty());
+    for (const auto& [path, text] : expected_files) {
+        INFO(path);
+        auto found = files.find(path);
+        REQUIRE_MESSAGE(found != files.end(), "missing from the ZIP import: ", path);
+        CHECK(found->second == text);
+    }
+    CHECK(files.size() == expected_files.size());
+
+    const auto expected_documents = unpacked.by_source();
+    const auto documents = zipped.by_source();
+    int secrets = 0;
+    for (const auto& row : read_csv("passwords.csv")) {
+        INFO(row.at("name"));
+        const auto& credential = imported(documents, "itglue:password:" + row.at("id"));
+        CHECK(credential.ref == imported(expected_documents, "itglue:password:" + row.at("id")).ref);
+        for (const auto& [column, field] : std::vector<std::pair<std::string, std::string>>{
+                 {"password", "password"}, {"otp_secret", "otp_secret"}}) {
+            if (row.at(column).empty()) continue;
+            auto secret = zipped.dossier({"secret", "get", credential.ref, field});
+            auto expected = unpacked.dossier({"secret", "get", credential.ref, field});
+            CHECK(secret.exit_status == 0);
+            CHECK(secret.out == expected.out);
+            CHECK(secret.out == row.at(column) + "\n");
+            ++secrets;
+        }
+    }
+    CHECK(secrets > 0);
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP import gives the folder import's workspace") {
+    const auto zip_path = root() / "itglue-export.zip";
+    zip_sample(*this, zip_path);
+    check_zip_import_matches_folder(*this, zip_path, zip_path.string());
+
+    // A second import of the ZIP file changes nothing.
+    const auto heads = this->heads();
+    const auto report_path = root() / "again.json";
+    auto again = dossier({"import", "itglue", zip_path.string(), "--report", report_path.string()});
+    INFO(again.err);
+    CHECK((again.exit_status == 0 || again.exit_status == 1));
+    CHECK(this->heads() == heads);
+    for (const auto& record : json::parse(read_file(report_path))["records"]) {
+        INFO(record.dump());
+        CHECK((record["outcome"] == "unchanged" || record["outcome"] == "rejected"));
+    }
+    for (const auto& slug : clients()) CHECK(status(client_dir(slug)) == "");
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP with one top-level folder imports like the folder") {
+    const auto zip_path = root() / "export-123456.zip";
+    zip_sample(*this, zip_path, "export-123456");
+    check_zip_import_matches_folder(*this, zip_path, (zip_path / "export-123456").string());
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP import writes no plaintext to disk") {
+    const auto zip_path = root() / "itglue-export.zip";
+    zip_sample(*this, zip_path);
+    const auto temporary = root() / "tmp";
+    fs::create_directories(temporary);
+    environment["TMPDIR"] = temporary.string();
+    // inotify records every file named in the folder, even one removed at once. An unnamed
+    // O_TMPFILE file, where the record engine may keep documents whose secrets are already
+    // sealed, shows only as IN_OPEN and IN_MODIFY, which are not watched.
+    const int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    REQUIRE(watch >= 0);
+    REQUIRE(inotify_add_watch(watch, temporary.c_str(), IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) >= 0);
+
+    const auto report_path = root() / "report.json";
+    auto result = dossier({"import", "itglue", zip_path.string(), "--report", report_path.string()});
+    std::array<char, 4096> events{};
+    const auto event_bytes = ::read(watch, events.data(), events.size());
+    ::close(watch);
+    INFO(result.err);
+    REQUIRE((result.exit_status == 0 || result.exit_status == 1));
+    CHECK(event_bytes < 0);  // no file was named in TMPDIR, so the read found no event
+    CHECK(fs::is_empty(temporary));
+
+    dossier::e2e::scan::Needles needles;
+    for (const auto& row : read_csv("passwords.csv")) {
+        needles.emplace("password " + row.at("id"), row.at("password"));
+        needles.emplace("seed " + row.at("id"), row.at("otp_secret"));
+    }
+    std::vector<dossier::e2e::scan::Finding> findings;
+    dossier::e2e::scan::scan_tree(workspace(), needles, findings);
+    dossier::e2e::scan::scan_tree(temporary, needles, findings);
+    dossier::e2e::scan::scan_tree(report_path, needles, findings);
+    dossier::e2e::scan::scan_bytes("the output", result.out + result.err, needles, findings);
+    for (const auto& repository : dossier::e2e::scan::repositories(workspace())) {
+        dossier::e2e::scan::scan_git_objects(repository, environment, needles, findings);
+    }
+    INFO(dossier::e2e::scan::describe(findings));
+    CHECK(findings.empty());
+
+    // The passwords were imported, so the scan had something to miss.
+    auto documents = by_source();
+    const auto first = read_csv("passwords.csv").front();
+    CHECK(dossier({"secret", "get", imported(documents, "itglue:password:" + first.at("id")).ref}).out ==
+          first.at("password") + "\n");
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP document images are copied from the archive") {
+    const auto export_dir = root() / "export";
+    const std::string png = std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16) + "pixels";
+    write_file(export_dir / "organizations.csv", "id,name\n7,Initech\n");
+    write_file(export_dir / "documents.csv", "id,organization,name,locator\n70,Initech,Backup,DOC-7-70\n");
+    write_file(export_dir / "documents/Ops/DOC-7-70 Backup/Backup.html",
+               "<h1>Backup</h1><p>See <img src=\"capture.png\" alt=\"screen\"></p>");
+    write_file(export_dir / "documents/Ops/DOC-7-70 Backup/capture.png", png);
+    const auto zip_path = root() / "export.zip";
+    zip_folder(*this, export_dir, zip_path);
+    fs::remove_all(export_dir);  // the import can only read the archive
+
+    auto result = dossier({"import", "itglue", zip_path.string()});
+    INFO(result.err);
+    CHECK(result.exit_status == 0);
+    const auto documents = by_source();
+    const auto& document = imported(documents, "itglue:document:70");
+    CHECK(document.ref == "initech/kb/ops/backup");
+    CHECK(contains(document.body, "![screen](../../attachments/itglue/documents/70/capture.png)"));
+    CHECK(read_file(client_dir("initech") / "attachments/itglue/documents/70/capture.png") == png);
+    CHECK(status(client_dir("initech")) == "");
+}
+
+// Runs an import of `zip_path` that must fail, and checks that it wrote nothing.
+ProcessResult failed_import(const ItGlueSandbox& sandbox, const fs::path& zip_path) {
+    auto result = sandbox.dossier({"import", "itglue", zip_path.string()});
+    CHECK(result.exit_status == 3);
+    CHECK(sandbox.clients().empty());
+    CHECK_FALSE(fs::exists(sandbox.workspace() / "types" / "itglue-licensing.schema.json"));
+    CHECK(sandbox.status(sandbox.workspace()) == "");
+    return result;
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP with a symbolic link writes nothing") {
+    const auto export_dir = root() / "export";
+    write_file(export_dir / "organizations.csv", "id,name\n7,Initech\n");
+    fs::create_symlink(home() / ".ssh" / "id_ed25519", export_dir / "passwords.csv");
+    const auto zip_path = root() / "export.zip";
+    zip_folder(*this, export_dir, zip_path, {"-y"});
+
+    auto result = failed_import(*this, zip_path);
+    CHECK(contains(result.err, "dossier: error: unsafe member passwords.csv in the ZIP file " + zip_path.string() +
+                                   ": it is a symbolic link\n"));
+    CHECK(contains(result.err, "download the export again"));
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP with a damaged member writes nothing") {
+    // Stored without compression, so that a password can be found and changed in the archive.
+    const auto zip_path = root() / "itglue-export.zip";
+    auto packed = dossier::e2e::run_process({"zip", "-q", "-r", "-X", "-0", zip_path.string(), "."}, environment,
+                                            sample_dir());
+    REQUIRE(packed.exit_status == 0);
+    auto bytes = read_file(zip_path);
+    const auto password = read_csv("passwords.csv").front().at("password");
+    const auto at = bytes.find(password);
+    REQUIRE(at != std::string::npos);
+    bytes[at] = static_cast<char>(bytes[at] ^ 0x20);
+    write_file(zip_path, bytes);
+
+    auto result = failed_import(*this, zip_path);
+    CHECK(contains(result.err, "dossier: error: damaged member passwords.csv in the ZIP file " + zip_path.string()));
+    CHECK(contains(result.err, "download the export again"));
+    CHECK_FALSE(contains(result.err, password.substr(1)));
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP without organizations.csv is rejected") {
+    const auto export_dir = root() / "export";
+    write_file(export_dir / "notes/readme.txt", "not an export\n");
+    const auto zip_path = root() / "export.zip";
+    zip_folder(*this, export_dir, zip_path);
+
+    auto result = failed_import(*this, zip_path);
+    CHECK(contains(result.err, "dossier: error: no organizations.csv in " + zip_path.string() + "\n"));
+    CHECK(contains(result.err, "in a ZIP file, in its one top-level folder"));
+}
+
+TEST_CASE_FIXTURE(ItGlueSandbox, "IT Glue ZIP cut short writes nothing") {
+    const auto zip_path = root() / "itglue-export.zip";
+    zip_sample(*this, zip_path);
+    const auto bytes = read_file(zip_path);
+    write_file(zip_path, bytes.substr(0, bytes.size() / 2));
+
+    auto result = failed_import(*this, zip_path);
+    CHECK(contains(result.err, "dossier: error: not a ZIP file, or one cut short: " + zip_path.string() + "\n"));
 }
 
 }  // namespace

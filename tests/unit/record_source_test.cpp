@@ -564,6 +564,106 @@ TEST_CASE("csv rewinds to the first record") {
     CHECK(source->columns() == std::vector<std::string>{"nom", "ville"});
 }
 
+// --- CSV in memory -------------------------------------------------------------------------
+
+namespace {
+
+// Reads `bytes` once from a file and once from memory, under the file's name, and checks that
+// both give the same dialect, columns and records, after a rewind too.
+void check_bytes_read_like_file(const std::string& bytes, const CsvOptions& options = {}) {
+    InputFiles files;
+    const auto path = files.write("input.csv", bytes);
+    CsvDialect file_dialect;
+    CsvDialect memory_dialect;
+    auto from_file = open_csv(path, options, &file_dialect);
+    auto from_memory = open_csv_bytes(path.string(), bytes, options, &memory_dialect);
+
+    CHECK(memory_dialect.encoding == file_dialect.encoding);
+    CHECK(memory_dialect.delimiter == file_dialect.delimiter);
+    CHECK(memory_dialect.sep_line == file_dialect.sep_line);
+    CHECK(from_memory->columns() == from_file->columns());
+    for (int pass = 1; pass <= 2; ++pass) {
+        CAPTURE(pass);
+        auto expected = read_all(*from_file);
+        auto records = read_all(*from_memory);
+        REQUIRE(!expected.empty());
+        REQUIRE(records.size() == expected.size());
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            CAPTURE(i);
+            CHECK(records[i].number == expected[i].number);
+            CHECK(records[i].line == expected[i].line);
+            CHECK(records[i].value == expected[i].value);
+            CHECK(records[i].problem == expected[i].problem);
+        }
+        from_file->rewind();
+        from_memory->rewind();
+    }
+}
+
+// Several blocks of French text, with quoted line breaks and multi-byte characters among
+// which the block ends fall.
+std::string many_blocks_of_text() {
+    std::string text = "sep=;\nid;nom;note\n";
+    for (int i = 1; i <= 6000; ++i) text += fmt::format("{:05};Société {};\"l’été\n{} €\"\n", i, i, i % 13);
+    REQUIRE(text.size() > 2 * 64 * 1024);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("csv from bytes reads UTF-16 like the file") {
+    const auto text = many_blocks_of_text();
+    check_bytes_read_like_file(encode_text(text, Bom::utf16le));
+    check_bytes_read_like_file(encode_text(text, Bom::utf16be));
+    // Without a BOM, UTF-16 is read only when asked for.
+    auto without_bom = encode_text(text, Bom::utf16le).substr(2);
+    check_bytes_read_like_file(without_bom, CsvOptions{"utf-16le", std::nullopt});
+}
+
+TEST_CASE("csv from bytes reads Windows-1252 like the file") {
+    // Each byte of "é", "’" and "€" is invalid UTF-8, so the first block makes it Windows-1252.
+    std::string text = "nom;note\n";
+    for (int i = 1; i <= 9000; ++i) text += fmt::format("Jos\xE9 {};l\x92\xE9t\xE9 \x80 {}\n", i, i % 7);
+    REQUIRE(text.size() > 2 * 64 * 1024);
+    check_bytes_read_like_file(text);
+    check_bytes_read_like_file(text, CsvOptions{"windows-1252", ';'});
+
+    CsvDialect dialect;
+    auto records = read_all(*open_csv_bytes("ansi.csv", text, {}, &dialect));
+    CHECK(dialect.encoding == "Windows-1252");
+    REQUIRE(records.size() == 9000);
+    CHECK(field(records.back(), "nom") == "José 9000");
+    CHECK(field(records.back(), "note") == "l’été € 5");
+}
+
+TEST_CASE("csv from bytes reads UTF-8 with BOM like the file") {
+    check_bytes_read_like_file("\xEF\xBB\xBF" + many_blocks_of_text());
+}
+
+TEST_CASE("csv from bytes names its input in errors") {
+    auto error = error_from([] { read_all(*open_csv_bytes("export.zip/passwords.csv", "a,b\n\"open,1\n", {})); });
+    REQUIRE(error);
+    CHECK(error->kind() == ErrorKind::invalid_input);
+    CHECK(message(*error) == "unterminated quoted field in export.zip/passwords.csv starting at line 2");
+    REQUIRE(error->location());
+    CHECK(error->location()->path == "export.zip/passwords.csv");
+
+    error = error_from([] { open_csv_bytes("export.zip/empty.csv", "", {}); });
+    REQUIRE(error);
+    CHECK(message(*error).find("missing header in export.zip/empty.csv") != std::string::npos);
+
+    // Invalid UTF-8 after the first block, which was detected as UTF-8, at the same line as
+    // the file reader reports it.
+    std::string text = "note\n" + std::string(70 * 1024, 'x') + "\n\xE9\n";
+    InputFiles files;
+    auto from_file = error_from([&] { read_csv(files.write("late.csv", text)); });
+    auto from_memory = error_from([&] { read_all(*open_csv_bytes("late.csv", text, {})); });
+    REQUIRE(from_file);
+    REQUIRE(from_memory);
+    CHECK(error_line(*from_memory) == error_line(*from_file));
+    CHECK(error_line(*from_memory) == 3);
+}
+
 TEST_CASE("comparable_name ignores case, accents and punctuation") {
     CHECK(comparable_name("Host Name") == "hostname");
     CHECK(comparable_name("host_name") == "hostname");
