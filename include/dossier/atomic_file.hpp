@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
+
 namespace dossier {
 
 // Returns the bytes of `path`. Throws Error(not_found) when it does not exist and
@@ -23,7 +25,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 // Replaces each file of `files` (path, bytes) as write_file_atomically does, flushing the file
 // system once for all of them instead of once per file. A crash leaves each file either old or
 // new. Throws Error(io) and removes the temporary files not yet renamed on failure; files
-// renamed before the failure stay replaced.
-void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files);
+// renamed before the failure stay replaced. When `written` is given, it receives the lstat of
+// each file as written, in the order of `files`.
+void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files,
+                            std::vector<struct stat>* written = nullptr);
 
 }  // namespace dossier

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +40,8 @@ public:
     void write(const std::string& path, std::string_view bytes);
 
     // Writes each (path, bytes) of `files` like write(), with one flush of the file system for
-    // all of them.
+    // all of them. Their Git blobs are stored from `files` into a pack, without reading the
+    // files back: up to max_pending_pack_bytes of them wait in memory for the next pack.
     void write_all(const std::vector<std::pair<std::string, std::string>>& files);
 
     // Deletes `path` from the working tree.
@@ -49,11 +52,14 @@ public:
     // branch moved since construction; the working tree then keeps the new files.
     std::optional<std::string> commit(const std::string& message, const git::Signature& author);
 
+    static constexpr std::size_t max_pending_pack_bytes = 32 << 20;
+
 private:
     WriteLock lock_;
     git::Repository& repository_;
     std::optional<std::string> start_head_;
     std::vector<git::ChangedPath> paths_;
+    std::unique_ptr<git::BlobPack> pack_;  // the blobs of write_all, made on first use
 };
 
 }  // namespace dossier

@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "dossier/front_matter.hpp"
 #include "dossier/text.hpp"
@@ -17,6 +19,8 @@ public:
     static Document parse(std::string_view bytes, std::string display_path, const ParseLimits& limits = {});
 
     const std::string& display_path() const noexcept { return display_path_; }
+    // Names the document in messages, as the display path given to parse() does.
+    void set_display_path(std::string display_path) { display_path_ = std::move(display_path); }
     FrontMatterFormat front_matter_format() const noexcept { return split_.format; }
     bool has_front_matter() const noexcept { return split_.block.has_value(); }
 
@@ -45,6 +49,15 @@ public:
     // edited this way and throws.
     void set(std::string_view key, std::string_view yaml_value);
 
+    // Sets several top-level keys as set() does for each, in one edit that reads the document
+    // back once: each pair is a key and one line of YAML. Throws as set() does, leaving the
+    // document as it was, and std::invalid_argument when a key is given twice.
+    void set_all(const std::vector<std::pair<std::string, std::string>>& values);
+
+    // Replaces the body, everything after the front matter, with `body`, which should use the
+    // document's line endings. The front matter stays as it is.
+    void replace_body(std::string_view body);
+
     // Removes the top-level `key` and its lines. Returns false when it was absent.
     bool remove(std::string_view key);
 
@@ -65,7 +78,7 @@ public:
 
 private:
     Document() = default;
-    void replace_text(std::string new_text, std::string_view changed_key);
+    void replace_text(std::string new_text, const std::vector<std::string_view>& changed_keys);
     std::string line_ending() const;
 
     std::string display_path_;

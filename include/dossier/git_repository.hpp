@@ -1,6 +1,7 @@
 // libgit2 wrapper for one repository: open, init, commit a change, history, diff.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include <sys/stat.h>
 
 struct git_repository;
 
@@ -42,10 +46,23 @@ struct LogEntry {
     std::vector<std::string> paths;  // paths the commit changed, compared with its first parent
 };
 
+using ObjectId = std::array<unsigned char, 20>;  // a Git object id, raw
+
+// A file of the working tree whose blob is already in the object database: the index can
+// record it without reading the file again, with what lstat said of the file as written.
+struct StagedFile {
+    ObjectId blob;
+    std::uint32_t ctime_seconds, ctime_nanoseconds, mtime_seconds, mtime_nanoseconds;
+    std::uint32_t device, inode, mode, user, group, size;
+
+    StagedFile(const ObjectId& blob, const struct stat& status);
+};
+
 // One path of a change: its content is taken from the working tree, or it is removed
-// from the index when the file no longer exists.
+// from the index when the file no longer exists. With `staged`, the file's blob is that one.
 struct ChangedPath {
     std::string path;  // relative to the working directory, '/' separated
+    std::optional<StagedFile> staged;
 };
 
 // Returns user.name and user.email from the user's global and system Git configuration, for a
@@ -55,6 +72,35 @@ std::optional<Signature> global_signature();
 // Returns the Git blob id of `content`, the 20 bytes of its SHA-1 as Git computes it, without
 // writing anything. Needs a live Library.
 std::string blob_id(std::string_view content);
+
+class Repository;
+
+// Blobs written into the repository as packs rather than a loose file each: a change that
+// writes thousands of files then adds a few packs instead of thousands of files. The blobs
+// wait in memory, compressed, until write(); none of them can be read from the repository
+// before.
+class BlobPack {
+public:
+    explicit BlobPack(Repository& repository);
+    ~BlobPack();
+    BlobPack(const BlobPack&) = delete;
+    BlobPack& operator=(const BlobPack&) = delete;
+
+    // Adds `content`, the file at `path`, and returns the blob's id.
+    ObjectId add(std::string_view content, const std::string& path);
+
+    // The bytes of the blobs added since the last write().
+    std::size_t pending_bytes() const noexcept { return pending_bytes_; }
+
+    // Writes the blobs added since the last write() into one new pack of the repository.
+    void write();
+
+private:
+    struct Objects;
+    Repository& repository_;
+    std::unique_ptr<Objects> objects_;
+    std::size_t pending_bytes_ = 0;
+};
 
 class Repository {
 public:
@@ -115,6 +161,12 @@ public:
     std::string diff(const std::string& path, const std::optional<std::string>& from,
                      const std::optional<std::string>& to) const;
 
+    // Returns true when Git stores the file at `path` as its bytes are: no clean filter or
+    // line-ending conversion from .gitattributes or core.autocrlf applies to it. What it finds
+    // out about attribute files is kept: call attributes_changed() after writing one.
+    bool stores_as_is(const std::string& path) const;
+    void attributes_changed() noexcept;
+
     // Returns true when `path` differs between HEAD and the working tree or index.
     bool is_modified(const std::string& path) const;
 
@@ -143,8 +195,19 @@ private:
 
     Repository(std::unique_ptr<git_repository, Deleter> repo, std::filesystem::path workdir);
 
+    // Returns true when some .gitattributes, attributes file or core.autocrlf could apply a
+    // filter to `path`; false means that no filter can.
+    bool may_filter(const std::string& path) const;
+
+    // commit() once each path is given once.
+    std::optional<std::string> commit_unique(const std::vector<ChangedPath>& paths, const std::string& message,
+                                             const Signature& author, const std::optional<std::string>& expected_head);
+
     std::unique_ptr<git_repository, Deleter> repo_;
     std::filesystem::path workdir_;
+    // What may_filter found out, kept because an import asks for every file it writes.
+    mutable std::optional<bool> attributes_outside_tree_;  // in .git/info, the user's or the system's
+    mutable std::unordered_map<std::string, bool> folder_has_attributes_;  // by folder, relative
 };
 
 }  // namespace dossier::git

@@ -86,18 +86,19 @@ struct RecordImportRequest {
     std::function<RecipientsFile(const Client& client, const std::string& path)> recipients;
     // The author of each client's commit.
     std::function<git::Signature(git::Repository&)> author;
-    // Called on each record as read, before its columns are mapped, in both passes: an importer
-    // of a platform's export adds computed columns there (a `source` key, Markdown converted
-    // from HTML). It must give the same result in both passes. May be empty.
+    // Called on each record as read, before its columns are mapped: an importer of a platform's
+    // export adds computed columns there (a `source` key, Markdown converted from HTML). May be
+    // empty.
     std::function<void(nlohmann::ordered_json& record)> prepare;
     // When set, the records of each client are written through the Change this returns for
     // it, and the import commits nothing (ClientImportSummary::commit stays empty). A caller
     // that imports several sources into the same clients then commits each Change once at the
     // end. The Change must outlive the import. May be empty.
     std::function<Change&(const Client& client)> shared_change;
-    // Called once per record during the first pass, which checks every record.
+    // Called once per record, as it is checked.
     std::function<void(const RecordResult&)> on_record;
-    // Called every few hundred records with the pass (1 checking, 2 writing) and the count.
+    // Called every few hundred records with the stage (1 checking records, 2 writing documents)
+    // and the count so far.
     std::function<void(int pass, std::size_t records)> on_progress;
 };
 
@@ -117,10 +118,10 @@ struct RecordImportSummary {
     bool written = false;  // false for a dry run and for a strict import that rejected a record
 };
 
-// Imports the records of `source` into the workspace. Reads the source twice. The first pass
-// checks every record and reports it through on_record. Then, unless it is a dry run or a
-// strict import with a rejected record, the second pass writes the documents and commits
-// once per client. Nothing is written when the source turns out to be unreadable, and a failure while
+// Imports the records of `source` into the workspace. Reads the source once: checks every
+// record and reports it through on_record, keeping the documents to write in an unnamed
+// temporary file (under TMPDIR, secrets already sealed). Then, unless it is a dry run or a
+// strict import with a rejected record, writes the documents and commits once per client. Nothing is written when the source turns out to be unreadable, and a failure while
 // writing puts back the files written so far. Throws Error(usage) for options that cannot
 // apply (an unknown field in --map, a key the type does not have), and Error as the source
 // does for unreadable input.

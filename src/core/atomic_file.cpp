@@ -69,22 +69,28 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     write_files_atomically({{path, bytes}});
 }
 
-void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files) {
+void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files,
+                            std::vector<struct stat>* written) {
     // Each file goes to a temporary file in its folder first. One flush of the whole file system
     // (syncfs) then replaces a flush per file, which costs a disk round trip each, before the
     // renames, and each folder is flushed once after them.
     std::vector<std::string> temporaries;
     std::vector<std::filesystem::path> folders;
+    // New files get 0666 less the umask, read once: umask can only be read by setting it.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
     auto remove_temporaries = [&](std::size_t from) {
         for (std::size_t i = from; i < temporaries.size(); ++i) ::unlink(temporaries[i].c_str());
     };
     try {
         for (const auto& [path, bytes] : files) {
             auto folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-            std::error_code error;
-            std::filesystem::create_directories(folder, error);
-            if (error) throw_io(N_("failed to create the folder {}: {}"), folder, error.value());
-            if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+            if (std::find(folders.begin(), folders.end(), folder) == folders.end()) {
+                std::error_code error;
+                std::filesystem::create_directories(folder, error);
+                if (error) throw_io(N_("failed to create the folder {}: {}"), folder, error.value());
+                folders.push_back(folder);
+            }
 
             std::string temporary = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
             FileDescriptor fd(::mkstemp(temporary.data()));
@@ -96,8 +102,6 @@ void write_files_atomically(const std::vector<std::pair<std::filesystem::path, s
             if (::stat(path.c_str(), &existing) == 0) {
                 mode = existing.st_mode & 07777;
             } else {
-                mode_t mask = ::umask(0);
-                ::umask(mask);
                 mode &= ~mask;
             }
             if (::fchmod(fd.get(), mode) != 0) throw_io(N_("failed to write {}: {}"), path, errno);
@@ -120,6 +124,12 @@ void write_files_atomically(const std::vector<std::pair<std::filesystem::path, s
     } catch (const Error&) {
         remove_temporaries(0);
         throw;
+    }
+    if (written != nullptr) {
+        written->resize(files.size());
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            if (::lstat(files[i].first.c_str(), &(*written)[i]) != 0) throw_io(N_("failed to read {}: {}"), files[i].first, errno);
+        }
     }
 
     for (const auto& folder : folders) {

@@ -5,10 +5,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include <fmt/format.h>
@@ -87,14 +89,52 @@ Change::Change(git::Repository& repository)
 
 void Change::write(const std::string& path, std::string_view bytes) {
     write_file_atomically(repository_.workdir() / path, bytes);
-    paths_.push_back({path});
+    if (path == ".gitattributes" || path.ends_with("/.gitattributes")) repository_.attributes_changed();
+    paths_.push_back({path, std::nullopt});
 }
 
 void Change::write_all(const std::vector<std::pair<std::string, std::string>>& files) {
+    // The blobs go into a pack from the bytes in hand, so that the commit neither reads the
+    // files back nor writes a loose object for each. A second thread packs them while this one
+    // writes the files.
+    const bool writes_attributes = std::any_of(files.begin(), files.end(), [](const auto& file) {
+        return file.first == ".gitattributes" || file.first.ends_with("/.gitattributes");
+    });
+    if (writes_attributes) repository_.attributes_changed();
+    std::vector<bool> as_is(files.size());
+    for (std::size_t index = 0; index < files.size(); ++index) {
+        // Files written beside a new .gitattributes are staged from the working tree, after it.
+        as_is[index] = !writes_attributes && repository_.stores_as_is(files[index].first);
+    }
+    if (!pack_ && std::find(as_is.begin(), as_is.end(), true) != as_is.end()) {
+        pack_ = std::make_unique<git::BlobPack>(repository_);
+    }
+    auto packing = std::async(std::launch::async, [&] {
+        std::vector<git::ObjectId> blobs(files.size());
+        for (std::size_t index = 0; index < files.size(); ++index) {
+            if (as_is[index]) blobs[index] = pack_->add(files[index].second, files[index].first);
+        }
+        return blobs;
+    });
     std::vector<std::pair<std::filesystem::path, std::string_view>> targets;
     for (const auto& [path, bytes] : files) targets.emplace_back(repository_.workdir() / path, bytes);
-    write_files_atomically(targets);
-    for (const auto& [path, bytes] : files) paths_.push_back({path});
+    std::vector<struct stat> written;
+    try {
+        write_files_atomically(targets, &written);
+    } catch (...) {
+        packing.wait();
+        throw;
+    }
+    const auto blobs = packing.get();
+    for (std::size_t index = 0; index < files.size(); ++index) {
+        const auto& path = files[index].first;
+        if (as_is[index]) {
+            paths_.push_back({path, git::StagedFile(blobs[index], written[index])});
+        } else {
+            paths_.push_back({path, std::nullopt});
+        }
+    }
+    if (pack_ && pack_->pending_bytes() >= max_pending_pack_bytes) pack_->write();
 }
 
 void Change::remove(const std::string& path) {
@@ -104,10 +144,11 @@ void Change::remove(const std::string& path) {
         throw Error(ErrorKind::io,
                     fmt::format(fmt::runtime(tr("failed to remove {}: {}")), path, error.message()));
     }
-    paths_.push_back({path});
+    paths_.push_back({path, std::nullopt});
 }
 
 std::optional<std::string> Change::commit(const std::string& message, const git::Signature& author) {
+    if (pack_) pack_->write();
     return repository_.commit(paths_, message, author, start_head_);
 }
 

@@ -1,9 +1,12 @@
 #include "dossier/document.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
+#include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "dossier/error.hpp"
@@ -181,12 +184,59 @@ std::pair<int, int> value_lines(const Value& mapping, std::size_t index, int clo
     return {key_line, last_line};
 }
 
+// Returns true for a value that YAML reads as its own text, or as the text between its double
+// quotes, with no need to ask a YAML parser: a double-quoted scalar without escapes or inner
+// quotes, or a plain scalar of letters, digits and a few punctuation marks that cannot start a
+// comment, a mapping or any other YAML construct. Such values are most of what imports write.
+bool reads_as_written(std::string_view yaml_value) {
+    // Control characters, and the code points YAML reads as line breaks or a byte order mark
+    // (U+0085 and the other C1 controls, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF).
+    const auto special_at = [&](std::size_t i) {
+        const auto byte = [&](std::size_t at) { return at < yaml_value.size() ? static_cast<unsigned char>(yaml_value[at]) : 0; };
+        const unsigned char c = byte(i);
+        if (c < 0x20 || c == 0x7F) return true;
+        if (c == 0xC2) return byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F;
+        if (c == 0xE2) return byte(i + 1) == 0x80 && (byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9);
+        if (c == 0xEF) return (byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) || (byte(i + 1) == 0xBF && byte(i + 2) >= 0xBE);
+        return false;
+    };
+    if (yaml_value.size() >= 2 && yaml_value.front() == '"' && yaml_value.back() == '"') {
+        for (std::size_t i = 1; i + 1 < yaml_value.size(); ++i) {
+            if (yaml_value[i] == '"' || special_at(i)) return false;
+            if (yaml_value[i] == '\\') {
+                // The escapes that yaml_quote_string writes for text; the others go to yaml-cpp.
+                if (i + 2 >= yaml_value.size() || std::string_view("\\\"/nrt").find(yaml_value[i + 1]) == std::string_view::npos) {
+                    return false;
+                }
+                ++i;
+            }
+        }
+        return true;
+    }
+    // A plain scalar: it starts with a letter or a digit, never with an indicator such as - [ {
+    // & * ! | > ' " % @ or `, and none of its characters can end it early.
+    const auto first = static_cast<unsigned char>(yaml_value.empty() ? ' ' : yaml_value.front());
+    if (!(std::isalnum(first) || (first >= 0x80 && !special_at(0))) || yaml_value.back() == ' ' ||
+        yaml_value.back() == ':') {
+        return false;
+    }
+    for (std::size_t i = 0; i < yaml_value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(yaml_value[i]);
+        if (special_at(i)) return false;
+        // Neither is last, as checked above: ": " would start a mapping, and " #" a comment.
+        if (c == ':' && yaml_value[i + 1] == ' ') return false;
+        if (c == ' ' && (yaml_value[i + 1] == '#' || yaml_value[i + 1] == ' ')) return false;
+    }
+    return true;
+}
+
 void check_one_line_yaml(std::string_view key, std::string_view yaml_value) {
     if (yaml_value.find_first_of("\r\n") != std::string_view::npos) {
         throw Error(ErrorKind::invalid_input,
                     fmt::format(fmt::runtime(tr("invalid value for \"{}\": a value must fit on one line")), key),
                     tr("use --string to store text with line breaks as a quoted string"));
     }
+    if (reads_as_written(yaml_value)) return;
     YAML::Node value;
     try {
         auto node = YAML::Load("value: " + std::string(yaml_value));
@@ -280,42 +330,87 @@ std::string Document::line_ending() const {
 }
 
 void Document::set(std::string_view key, std::string_view yaml_value) {
+    set_all({{std::string(key), std::string(yaml_value)}});
+}
+
+void Document::set_all(const std::vector<std::pair<std::string, std::string>>& values) {
+    if (values.empty()) return;
     if (split_.format == FrontMatterFormat::toml) {
         throw Error(ErrorKind::invalid_input,
                     fmt::format(fmt::runtime(tr("cannot edit TOML front matter in {}")), display_path_),
                     tr("convert the +++ block to YAML between --- lines, then run the command again"));
     }
-    check_one_line_yaml(key, yaml_value);
-    std::string value_text = yaml_value.empty() ? std::string() : " " + std::string(yaml_value);
+    std::vector<std::string_view> keys;
+    for (const auto& [key, yaml_value] : values) {
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+            throw std::invalid_argument("Document::set_all: a key is given twice: " + key);
+        }
+        check_one_line_yaml(key, yaml_value);
+        keys.push_back(key);
+    }
     const std::string& text = decoded_.utf8;
+    const std::string eol = line_ending();
+    const auto new_line_of = [&](const std::string& key, const std::string& yaml_value) {
+        return yaml_quote_string(key) + ":" + (yaml_value.empty() ? std::string() : " " + yaml_value) + eol;
+    };
 
     if (!split_.block) {
-        std::string eol = line_ending();
-        std::string block = "---" + eol + yaml_quote_string(key) + ":" + value_text + eol + "---" + eol;
-        replace_text(block + text, key);
+        std::string block = "---" + eol;
+        for (const auto& [key, yaml_value] : values) block += new_line_of(key, yaml_value);
+        replace_text(block + "---" + eol + text, keys);
         return;
     }
 
+    // Each existing key's lines are replaced in place; the missing keys go at the end of the
+    // front matter, in the order given.
+    struct Edit {
+        std::size_t begin;
+        std::size_t end;
+        std::string line;
+    };
+    std::vector<Edit> edits;
+    std::string appended;
     auto lines = split_lines(text);
-    if (auto index = find_entry(front_matter_, key)) {
-        auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
-        auto key_column = front_matter_.key_position(*index).second;
-        const LineSpan& first = lines[static_cast<std::size_t>(key_line - 1)];
-        std::string_view content(text.data() + first.begin, first.content_end - first.begin);
-        auto new_line =
-            rewrite_key_line(content, byte_offset_of_column(content, key_column), yaml_value, last_line != key_line);
-        if (new_line) {
-            std::size_t replace_end = lines[static_cast<std::size_t>(last_line - 1)].content_end;
-            replace_text(text.substr(0, first.begin) + *new_line + text.substr(replace_end), key);
-            return;
+    for (const auto& [key, yaml_value] : values) {
+        if (auto index = find_entry(front_matter_, key)) {
+            auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
+            auto key_column = front_matter_.key_position(*index).second;
+            const LineSpan& first = lines[static_cast<std::size_t>(key_line - 1)];
+            std::string_view content(text.data() + first.begin, first.content_end - first.begin);
+            auto new_line = rewrite_key_line(content, byte_offset_of_column(content, key_column), yaml_value,
+                                             last_line != key_line);
+            if (new_line) {
+                edits.push_back({first.begin, lines[static_cast<std::size_t>(last_line - 1)].content_end,
+                                 std::move(*new_line)});
+                continue;
+            }
+            // NOTE: the key's colon is on another line (a "? key" entry, say). Appending the key
+            // again below then fails in replace_text as a duplicate key, and nothing changes.
         }
-        // NOTE: the key's colon is on another line (a "? key" entry, say). Appending the key
-        // again below then fails in replace_text as a duplicate key, and nothing changes.
+        appended += new_line_of(key, yaml_value);
     }
+    std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
 
-    std::string new_line = yaml_quote_string(key) + ":" + value_text + line_ending();
-    std::size_t at = split_.block->yaml_end;
-    replace_text(text.substr(0, at) + new_line + text.substr(at), key);
+    std::string new_text;
+    new_text.reserve(text.size() + appended.size() + 64 * edits.size());
+    std::size_t at = 0;
+    const std::size_t yaml_end = split_.block->yaml_end;
+    for (const auto& edit : edits) {
+        new_text.append(text, at, edit.begin - at);
+        new_text += edit.line;
+        at = edit.end;
+    }
+    new_text.append(text, at, yaml_end - at);
+    new_text += appended;
+    new_text.append(text, yaml_end, std::string::npos);
+    replace_text(std::move(new_text), keys);
+}
+
+void Document::replace_body(std::string_view body) {
+    std::string text = decoded_.utf8.substr(0, split_.body_begin);
+    text += body;
+    // The front matter does not change, so its parsed values and positions stay valid.
+    decoded_.utf8 = std::move(text);
 }
 
 bool Document::remove(std::string_view key) {
@@ -328,7 +423,7 @@ bool Document::remove(std::string_view key) {
     auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
     replace_text(text.substr(0, lines[static_cast<std::size_t>(key_line - 1)].begin) +
                      text.substr(lines[static_cast<std::size_t>(last_line - 1)].next),
-                 key);
+                 {key});
     return true;
 }
 
@@ -386,24 +481,39 @@ bool Document::rename_key(std::string_view old_key, std::string_view new_key) {
     return true;
 }
 
-void Document::replace_text(std::string new_text, std::string_view changed_key) {
+void Document::replace_text(std::string new_text, const std::vector<std::string_view>& changed_keys) {
+    const auto names = [&] { return fmt::format("{}", fmt::join(changed_keys, ", ")); };
     Document edited;
     try {
         edited = Document::parse(encode_text(new_text, decoded_.bom), display_path_, limits_);
     } catch (const Error& error) {
         throw Error(ErrorKind::invalid_input,
                     fmt::format(fmt::runtime(tr("cannot set \"{}\" in {}: the result would not read back ({})")),
-                                changed_key, display_path_, error.what()),
+                                names(), display_path_, error.what()),
                     tr("quote the value, or use --string to store it as text"));
     }
 
-    auto before = front_matter_.to_json();
-    auto after = edited.front_matter_.to_json();
-    before.erase(std::string(changed_key));
-    after.erase(std::string(changed_key));
-    if (before != after) {
+    // Every other key must read back as it was, in the same order.
+    const auto is_changed = [&](const std::string& key) {
+        return std::find(changed_keys.begin(), changed_keys.end(), key) != changed_keys.end();
+    };
+    const auto& before = front_matter_.entries();
+    const auto& after = edited.front_matter_.entries();
+    bool same = true;
+    std::size_t next = 0;
+    for (const auto& [key, value] : before) {
+        if (is_changed(key)) continue;
+        while (next < after.size() && is_changed(after[next].first)) ++next;
+        if (next == after.size() || after[next].first != key || after[next].second.to_json() != value.to_json()) {
+            same = false;
+            break;
+        }
+        ++next;
+    }
+    while (same && next < after.size() && is_changed(after[next].first)) ++next;
+    if (!same || next != after.size()) {
         throw Error(ErrorKind::invalid_input,
-                    fmt::format(fmt::runtime(tr("cannot set \"{}\" in {}: other keys would change")), changed_key,
+                    fmt::format(fmt::runtime(tr("cannot set \"{}\" in {}: other keys would change")), names(),
                                 display_path_),
                     tr("quote the value, or use --string to store it as text"));
     }

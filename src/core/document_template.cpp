@@ -1,5 +1,6 @@
 #include "dossier/document_template.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <utility>
@@ -87,19 +88,19 @@ std::string yaml_for_field(const DocumentType* type, std::string_view field, std
     return yaml_quote_string(text);
 }
 
-std::string render_template(const TemplateSource& source, const TemplateValues& values, const DocumentType& type) {
-    check_placeholders(source);
-    auto document = Document::parse(source.text, source.origin);
-
+TitledTemplate::TitledTemplate(const TemplateSource& source, const TemplateValues& values, const DocumentType& type)
+    : type_(type), values_(values), document_([&] {
+          check_placeholders(source);
+          return Document::parse(source.text, source.origin);
+      }()) {
+    const auto& text = document_.text();
     // Placeholders are replaced only in top-level values, and this check runs before any is
     // replaced, so that a title which contains "{{" is inserted as text.
-    auto template_body_begin = document.text().size() - document.body().size();
+    auto template_body_begin = text.size() - document_.body().size();
     std::size_t in_front_matter = 0;
-    for (auto at = document.text().find("{{"); at < template_body_begin; at = document.text().find("{{", at + 2)) {
-        ++in_front_matter;
-    }
+    for (auto at = text.find("{{"); at < template_body_begin; at = text.find("{{", at + 2)) ++in_front_matter;
     std::size_t in_top_level_values = 0;
-    for (const auto& [key, value] : document.front_matter().entries()) {
+    for (const auto& [key, value] : document_.front_matter().entries()) {
         if (!value.is_scalar()) continue;
         for (auto at = value.text().find("{{"); at != std::string::npos; at = value.text().find("{{", at + 2)) {
             ++in_top_level_values;
@@ -112,20 +113,40 @@ std::string render_template(const TemplateSource& source, const TemplateValues& 
                     tr("use placeholders only as whole top-level values, such as title: \"{{title}}\", or in the body"));
     }
 
-    // Collected first, because Document::set parses the front matter again.
+    // The values without the title are set now, those with it for each document.
     std::vector<std::pair<std::string, std::string>> replacements;
-    for (const auto& [key, value] : document.front_matter().entries()) {
-        if (value.is_scalar() && value.text().find("{{") != std::string::npos) {
-            replacements.emplace_back(key, substitute(value.text(), values));
+    for (const auto& [key, value] : document_.front_matter().entries()) {
+        if (!value.is_scalar() || value.text().find("{{") == std::string::npos) continue;
+        if (value.text().find("{{title}}") != std::string::npos) {
+            titled_.emplace_back(key, value.text());
+            continue;
         }
+        auto rendered = substitute(value.text(), values_);
+        replacements.emplace_back(key, rendered.empty() ? std::string() : yaml_for_field(&type_, key, rendered));
     }
-    for (const auto& [key, text] : replacements) {
-        document.set(key, text.empty() ? std::string() : yaml_for_field(&type, key, text));
-    }
+    document_.set_all(replacements);
+    body_ = std::string(document_.body());
+}
 
-    auto text = document.text();
-    auto body_begin = text.size() - document.body().size();
-    return text.substr(0, body_begin) + substitute(text.substr(body_begin), values);
+Document TitledTemplate::render(std::string_view title, std::vector<std::pair<std::string, std::string>> values,
+                                std::string display_path) const {
+    auto placeholder_values = values_;
+    placeholder_values.title = std::string(title);
+    for (const auto& [key, text] : titled_) {
+        const bool given = std::any_of(values.begin(), values.end(), [&](const auto& value) { return value.first == key; });
+        if (given) continue;
+        auto rendered = substitute(text, placeholder_values);
+        values.emplace_back(key, rendered.empty() ? std::string() : yaml_for_field(&type_, key, rendered));
+    }
+    Document document = document_;
+    document.set_display_path(std::move(display_path));
+    document.set_all(values);
+    document.replace_body(substitute(body_, placeholder_values));
+    return document;
+}
+
+std::string render_template(const TemplateSource& source, const TemplateValues& values, const DocumentType& type) {
+    return TitledTemplate(source, values, type).render(values.title, {}, source.origin).text();
 }
 
 TemplateSource generated_template(const DocumentType& type) {

@@ -1,5 +1,7 @@
 #include "simple_front_matter.hpp"
 
+#include <optional>
+#include <string>
 #include <unordered_set>
 
 #include "dossier/text.hpp"
@@ -33,6 +35,33 @@ bool is_simple_plain(std::string_view text, bool in_flow) {
     return true;
 }
 
+// Returns the text of the inside of a double-quoted scalar whose only escapes are \\, \", \/,
+// \n, \r and \t, the ones dossier writes for text; nullopt for any other escape (left to the
+// full reader) and for an unescaped quote.
+std::optional<std::string> read_double_quoted(std::string_view inner) {
+    std::string text;
+    text.reserve(inner.size());
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+        const char c = inner[i];
+        if (c == '"') return std::nullopt;
+        if (c != '\\') {
+            text += c;
+            continue;
+        }
+        if (++i == inner.size()) return std::nullopt;
+        switch (inner[i]) {
+            case '\\': text += '\\'; break;
+            case '"': text += '"'; break;
+            case '/': text += '/'; break;
+            case 'n': text += '\n'; break;
+            case 'r': text += '\r'; break;
+            case 't': text += '\t'; break;
+            default: return std::nullopt;
+        }
+    }
+    return text;
+}
+
 std::string_view trim_spaces(std::string_view text) {
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
     while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -48,14 +77,18 @@ std::optional<Value> read_scalar(std::string_view line, std::size_t offset, std:
         char quote = text.front();
         if (text.size() < 2 || text.back() != quote) return std::nullopt;
         std::string_view inner = text.substr(1, text.size() - 2);
-        if (inner.find(quote) != std::string_view::npos) return std::nullopt;
-        if (quote == '"' && inner.find('\\') != std::string_view::npos) return std::nullopt;
         for (char c : inner) {
             if (c == '\t' || static_cast<unsigned char>(c) < 0x20) return std::nullopt;
         }
         // A leading or trailing space is kept by YAML but easy to get wrong: let the full reader do it.
         if (!inner.empty() && (inner.front() == ' ' || inner.back() == ' ')) return std::nullopt;
-        return Value::make_scalar(ScalarType::string, std::string(inner), true, line_number, column);
+        auto unescaped = quote == '"' && !in_flow ? read_double_quoted(inner) : std::nullopt;
+        if (!unescaped) {
+            if (inner.find(quote) != std::string_view::npos) return std::nullopt;
+            if (quote == '"' && inner.find('\\') != std::string_view::npos) return std::nullopt;
+            unescaped = std::string(inner);
+        }
+        return Value::make_scalar(ScalarType::string, std::move(*unescaped), true, line_number, column);
     }
     if (!is_simple_plain(text, in_flow)) return std::nullopt;
     if (looks_like_invalid_date(text)) return std::nullopt;

@@ -13,7 +13,8 @@ namespace dossier {
 
 // Reads `yaml`, with LF line endings, whose first line is line `first_line` of the file.
 // Every line must be blank, a comment at column 0, or `key: value` at column 0. The value is
-// empty, a plain scalar on one line, a quoted scalar without escapes, or a flow list of such
+// empty, a plain scalar on one line, a quoted scalar (with only the escapes \\ \" \/ \n \r \t
+// when double-quoted and outside a list), or a flow list of such
 // scalars ([a, "b"]). Returns the same Value as the full YAML reader, positions included.
 // Returns nullopt for anything else (indented lines, block lists, escapes, comments after a
 // value, duplicate keys, invalid dates, more than `max_values` values), which the full

@@ -6,13 +6,18 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <mbedtls/sha1.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <system_error>
+#include <unordered_set>
 #include <utility>
 
 #include "dossier/error.hpp"
@@ -100,9 +105,34 @@ IndexPtr load_index(git_repository* repo, const fs::path& workdir) {
 
 // Stages each path from the working tree, through the clean filters that .gitattributes
 // and core.autocrlf select, or removes it from the index when the file no longer exists.
+// Returns the index entry of a file written with a known blob, as `git add` would make it.
+// The entry points into `path`, which must outlive it.
+git_index_entry index_entry(const std::string& path, const StagedFile& file) {
+    git_index_entry entry{};
+    entry.ctime.seconds = static_cast<int32_t>(file.ctime_seconds);
+    entry.ctime.nanoseconds = file.ctime_nanoseconds;
+    entry.mtime.seconds = static_cast<int32_t>(file.mtime_seconds);
+    entry.mtime.nanoseconds = file.mtime_nanoseconds;
+    entry.dev = file.device;
+    entry.ino = file.inode;
+    entry.mode = (file.mode & S_IXUSR) != 0 ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    entry.uid = file.user;
+    entry.gid = file.group;
+    entry.file_size = file.size;
+    std::memcpy(entry.id.id, file.blob.data(), GIT_OID_RAWSZ);
+    entry.path = path.c_str();
+    return entry;
+}
+
 void stage_paths(git_index* index, const fs::path& workdir, const std::vector<ChangedPath>& paths) {
     git_repository* repo = git_index_owner(index);
     for (const ChangedPath& changed : paths) {
+        if (changed.staged) {
+            // Staged from bytes only when no filter applies (Repository::stores_as_is).
+            const auto entry = index_entry(changed.path, *changed.staged);
+            check(git_index_add(index, &entry), N_("failed to stage file: {}"), changed.path);
+            continue;
+        }
         // libgit2 runs only its built-in filters: a clean program from .gitattributes (git-crypt,
         // git-lfs, a redaction filter) would be skipped and the raw file committed.
         const char* filter = nullptr;
@@ -257,6 +287,109 @@ private:
     git_repository* repository_;
     bool active_;
 };
+
+StagedFile::StagedFile(const ObjectId& blob, const struct stat& status)
+    : blob(blob),
+      ctime_seconds(static_cast<std::uint32_t>(status.st_ctim.tv_sec)),
+      ctime_nanoseconds(static_cast<std::uint32_t>(status.st_ctim.tv_nsec)),
+      mtime_seconds(static_cast<std::uint32_t>(status.st_mtim.tv_sec)),
+      mtime_nanoseconds(static_cast<std::uint32_t>(status.st_mtim.tv_nsec)),
+      device(static_cast<std::uint32_t>(status.st_dev)),
+      inode(static_cast<std::uint32_t>(status.st_ino)),
+      mode(status.st_mode),
+      user(status.st_uid),
+      group(status.st_gid),
+      size(static_cast<std::uint32_t>(status.st_size)) {}
+
+// --- BlobPack ----------------------------------------------------------------------------
+
+// The pack being built: its objects, each a header and a zlib stream, in the format of Git's
+// pack files (version 2), without deltas.
+struct BlobPack::Objects {
+    std::string packed;
+    std::uint32_t count = 0;
+};
+
+BlobPack::BlobPack(Repository& repository) : repository_(repository), objects_(std::make_unique<Objects>()) {}
+
+BlobPack::~BlobPack() = default;
+
+ObjectId BlobPack::add(std::string_view content, const std::string& path) {
+    git_oid id;
+    check(git_odb_hash(&id, content.data(), content.size(), GIT_OBJECT_BLOB), N_("failed to store the content of {}"),
+          path);
+
+    // The object's header: its type and size, 4 bits then 7 bits a byte, the high bit saying
+    // that another byte follows.
+    auto& packed = objects_->packed;
+    std::size_t size = content.size();
+    auto byte = static_cast<unsigned char>((GIT_OBJECT_BLOB << 4) | (size & 0x0F));
+    size >>= 4;
+    while (size != 0) {
+        packed.push_back(static_cast<char>(byte | 0x80));
+        byte = static_cast<unsigned char>(size & 0x7F);
+        size >>= 7;
+    }
+    packed.push_back(static_cast<char>(byte));
+
+    // The content, compressed. The fastest level: packs are for speed here, and `git gc`
+    // compresses them again later with deltas.
+    auto bound = compressBound(static_cast<uLong>(content.size()));
+    const auto at = packed.size();
+    packed.resize(at + bound);
+    if (compress2(reinterpret_cast<Bytef*>(packed.data() + at), &bound, reinterpret_cast<const Bytef*>(content.data()),
+                  static_cast<uLong>(content.size()), Z_BEST_SPEED) != Z_OK) {
+        throw Error(ErrorKind::io, describe(N_("failed to store the content of {}"), path));
+    }
+    packed.resize(at + bound);
+    ++objects_->count;
+    pending_bytes_ += content.size();
+    ObjectId blob;
+    std::memcpy(blob.data(), id.id, blob.size());
+    return blob;
+}
+
+void BlobPack::write() {
+    if (objects_->count == 0) return;
+    const auto failed = [&] {
+        throw_git(describe(N_("failed to write a pack of Git objects in {}"), display(repository_.workdir())));
+    };
+    unsigned char header[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2};
+    for (int index = 0; index < 4; ++index) {
+        header[8 + index] = static_cast<unsigned char>(objects_->count >> (8 * (3 - index)));
+    }
+    // The pack ends with the SHA-1 of all that comes before.
+    unsigned char trailer[20];
+    mbedtls_sha1_context sha1;
+    mbedtls_sha1_init(&sha1);
+    const bool hashed = mbedtls_sha1_starts_ret(&sha1) == 0 && mbedtls_sha1_update_ret(&sha1, header, sizeof header) == 0 &&
+                        mbedtls_sha1_update_ret(&sha1, reinterpret_cast<const unsigned char*>(objects_->packed.data()),
+                                                objects_->packed.size()) == 0 &&
+                        mbedtls_sha1_finish_ret(&sha1, trailer) == 0;
+    mbedtls_sha1_free(&sha1);
+    if (!hashed) failed();
+
+    // The repository's own pack backend checks and indexes the pack, and moves it into
+    // objects/pack.
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repository_.raw()) < 0) failed();
+    std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>> owned_odb(odb);
+    git_odb_writepack* writer = nullptr;
+    if (git_odb_write_pack(&writer, odb, nullptr, nullptr) < 0) failed();
+    git_indexer_progress progress{};
+    const int rc = writer->append(writer, header, sizeof header, &progress) < 0 ||
+                           writer->append(writer, objects_->packed.data(), objects_->packed.size(), &progress) < 0 ||
+                           writer->append(writer, trailer, sizeof trailer, &progress) < 0
+                       ? -1
+                       : writer->commit(writer, &progress);
+    writer->free(writer);
+    if (rc < 0) failed();
+
+    objects_->packed.clear();
+    objects_->packed.shrink_to_fit();
+    objects_->count = 0;
+    pending_bytes_ = 0;
+}
 
 // --- Library and Repository ------------------------------------------------------------
 
@@ -413,6 +546,21 @@ std::optional<Signature> Repository::configured_signature() const {
 std::optional<std::string> Repository::commit(const std::vector<ChangedPath>& paths, const std::string& message,
                                                const Signature& author,
                                                const std::optional<std::string>& expected_head) {
+    // A path written twice in one change is committed once, as last written.
+    std::vector<ChangedPath> unique_paths;
+    {
+        std::unordered_set<std::string_view> seen;
+        for (auto changed = paths.rbegin(); changed != paths.rend(); ++changed) {
+            if (seen.insert(changed->path).second) unique_paths.push_back(*changed);
+        }
+        std::reverse(unique_paths.begin(), unique_paths.end());
+    }
+    return commit_unique(unique_paths, message, author, expected_head);
+}
+
+std::optional<std::string> Repository::commit_unique(const std::vector<ChangedPath>& paths, const std::string& message,
+                                                      const Signature& author,
+                                                      const std::optional<std::string>& expected_head) {
     std::string stored_message = prettify_message(message);
     std::optional<git_oid> expected;
     CommitPtr parent;
@@ -458,6 +606,89 @@ std::optional<std::string> Repository::commit(const std::vector<ChangedPath>& pa
                            to_hex(commit_id)));
     }
     return to_hex(commit_id);
+}
+
+bool Repository::may_filter(const std::string& path) const {
+    if (!attributes_outside_tree_) {
+        const auto exists = [](const fs::path& file) {
+            std::error_code error;
+            return fs::exists(file, error);
+        };
+        bool found = exists(fs::path(git_repository_path(raw())) / "info" / "attributes");
+        // The system and user attribute files, in libgit2's own search paths.
+        const std::pair<git_config_level_t, const char*> searched[] = {{GIT_CONFIG_LEVEL_SYSTEM, "gitattributes"},
+                                                                       {GIT_CONFIG_LEVEL_XDG, "attributes"}};
+        for (const auto& [level, name] : searched) {
+            Buffer folders;
+            if (git_libgit2_opts(GIT_OPT_GET_SEARCH_PATH, level, folders.get()) < 0) {
+                found = true;  // unknown: assume there is one
+                continue;
+            }
+            const auto list = folders.str();
+            for (std::size_t start = 0; start <= list.size();) {
+                auto end = std::min(list.find(GIT_PATH_LIST_SEPARATOR, start), list.size());
+                if (end > start && exists(fs::path(list.substr(start, end - start)) / name)) found = true;
+                start = end + 1;
+            }
+        }
+        git_config* raw_config = nullptr;
+        if (git_repository_config_snapshot(&raw_config, raw()) < 0) {
+            found = true;
+        } else {
+            ConfigPtr config(raw_config);
+            Buffer value;
+            if (git_config_get_path(value.get(), config.get(), "core.attributesFile") == 0) found = true;
+            int autocrlf = 0;
+            if (git_config_get_bool(&autocrlf, config.get(), "core.autocrlf") == 0) {
+                found = found || autocrlf != 0;
+            } else {
+                git_error_clear();
+                Buffer text;
+                // "input" is not a boolean, and converts too.
+                if (git_config_get_string_buf(text.get(), config.get(), "core.autocrlf") == 0) found = true;
+            }
+            git_error_clear();
+        }
+        attributes_outside_tree_ = found;
+    }
+    if (*attributes_outside_tree_) return true;
+
+    // A .gitattributes file in the file's folder or any folder above it, up to the working directory.
+    std::string folder = path;
+    do {
+        const auto slash = folder.rfind('/');
+        folder = slash == std::string::npos ? std::string() : folder.substr(0, slash);
+        auto [entry, inserted] = folder_has_attributes_.try_emplace(folder, false);
+        if (inserted) {
+            std::error_code error;
+            entry->second = fs::exists(workdir_ / folder / ".gitattributes", error);
+        }
+        if (entry->second) return true;
+    } while (!folder.empty());
+    return false;
+}
+
+void Repository::attributes_changed() noexcept {
+    attributes_outside_tree_.reset();
+    folder_has_attributes_.clear();
+}
+
+bool Repository::stores_as_is(const std::string& path) const {
+    if (!may_filter(path)) return true;
+    // A clean program from .gitattributes counts as a filter even though libgit2 cannot run it.
+    const char* filter = nullptr;
+    if (git_attr_get(&filter, raw(), GIT_ATTR_CHECK_FILE_THEN_INDEX, path.c_str(), "filter") < 0 ||
+        GIT_ATTR_IS_TRUE(filter) || git_attr_value(filter) == GIT_ATTR_VALUE_STRING) {
+        git_error_clear();
+        return false;
+    }
+    git_filter_list* filters = nullptr;
+    check(git_filter_list_load(&filters, raw(), nullptr, path.c_str(), GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT),
+          N_("failed to read the Git attributes of {}"), path);
+    // libgit2 gives no list at all when no filter applies to the path.
+    const bool as_is = filters == nullptr;
+    git_filter_list_free(filters);
+    return as_is;
 }
 
 }  // namespace dossier::git

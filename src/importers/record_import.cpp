@@ -1,14 +1,23 @@
 // The engine of `dossier import csv` and `dossier import json`.
 //
-// The source is read twice. The first pass checks every record: it resolves the client, maps
-// the columns to fields, converts the values, finds the document with the same natural key
-// and validates the result, and reports each record. The second pass, unless it is a dry run,
-// does the same work again and writes the documents in batches, then commits once per client.
-// Working the records out twice keeps memory bounded for a file of any length, and a file
-// that turns out to be unreadable halfway stops the first pass, before anything is written.
+// The source is read once. Each record is checked: the client resolved, the columns mapped to
+// fields, the values converted, the document with the same natural key found, and the result
+// validated and reported. The bytes of each document to write go to a temporary file. Unless
+// it is a dry run or a strict import with a rejected record, the documents are then written
+// from that file in batches, and each client gets one commit. Memory thus stays bounded for a
+// file of any length, and a file that turns out to be unreadable halfway stops the import
+// before anything is written.
 #include "dossier/record_import.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,6 +50,83 @@ using importers::SourceRecord;
 constexpr std::size_t write_batch_size = 512;
 constexpr std::size_t progress_every = 500;
 constexpr std::size_t max_reported_violations = 3;
+
+// The documents that an import will write, kept in an unnamed temporary file between checking
+// the records and writing them, so that memory does not grow with the file and the records are
+// read and worked out once. Secrets are sealed before they get here: the file holds only what
+// the working tree will hold. The file has no name, so nothing is left behind after a crash.
+class PendingDocuments {
+public:
+    PendingDocuments() {
+        const char* folder = std::getenv("TMPDIR");
+        if (folder == nullptr || *folder == '\0') folder = "/tmp";
+        int fd = ::open(folder, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            throw Error(ErrorKind::io,
+                        fmt::format(fmt::runtime(tr("cannot create a temporary file in {}: {}")), folder,
+                                    std::strerror(errno)),
+                        tr("set TMPDIR to a writable folder on a Linux file system, then run the command again"));
+        }
+        file_ = ::fdopen(fd, "w+b");
+        if (file_ == nullptr) {
+            ::close(fd);
+            throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot create a temporary file in {}: {}")),
+                                                   folder, std::strerror(errno)));
+        }
+    }
+    ~PendingDocuments() { std::fclose(file_); }
+    PendingDocuments(const PendingDocuments&) = delete;
+    PendingDocuments& operator=(const PendingDocuments&) = delete;
+
+    void add(std::uint32_t client, const std::string& path, const std::string& bytes) {
+        put(client);
+        put(static_cast<std::uint32_t>(path.size()));
+        put(static_cast<std::uint32_t>(bytes.size()));
+        if (std::fwrite(path.data(), 1, path.size(), file_) != path.size() ||
+            std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+            failed();
+        }
+        ++count_;
+    }
+
+    std::size_t size() const noexcept { return count_; }
+
+    // Reads the documents back in the order added: calls `use(client, path, bytes)` on each.
+    template <typename Use>
+    void replay(Use&& use) {
+        if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) failed();
+        std::string path;
+        std::string bytes;
+        for (std::size_t index = 0; index < count_; ++index) {
+            const auto client = get();
+            path.resize(get());
+            bytes.resize(get());
+            if (std::fread(path.data(), 1, path.size(), file_) != path.size() ||
+                std::fread(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+                failed();
+            }
+            use(client, path, bytes);
+        }
+    }
+
+private:
+    void put(std::uint32_t value) {
+        if (std::fwrite(&value, sizeof value, 1, file_) != 1) failed();
+    }
+    std::uint32_t get() {
+        std::uint32_t value = 0;
+        if (std::fread(&value, sizeof value, 1, file_) != 1) failed();
+        return value;
+    }
+    [[noreturn]] void failed() const {
+        throw Error(ErrorKind::io,
+                    fmt::format(fmt::runtime(tr("cannot use the import's temporary file: {}")), std::strerror(errno)),
+                    tr("check that the disk holding TMPDIR is not full, then run the command again"));
+    }
+
+    std::FILE* file_ = nullptr;
+    std::size_t count_ = 0;
+};
 
 // The --map target that makes a column the Markdown body of a new document.
 constexpr std::string_view body_field = "body";
@@ -144,15 +230,14 @@ struct ClientState {
     Client client;
     std::unique_ptr<git::Repository> repository;
     std::unique_ptr<Change> change;  // holds the write lock from the first record to the commit
+    std::unique_ptr<TitledTemplate> document_template;  // of new documents, made on first use
     Change* shared_change = nullptr;  // the caller's, when RecordImportRequest::shared_change is set
     // Documents of the type by folded natural key.
     std::unordered_map<std::string, std::vector<std::string>> by_key;
     // Collision keys of the paths of the client, and of those the import creates.
     std::unordered_set<std::string> taken;
-    // The paths chosen in the first pass for new documents, by folded key, so that the second
-    // pass writes them to the same place.
-    std::unordered_map<std::string, std::string> created_paths;
-    // Folded keys seen in the current pass, with the line of their first record.
+    std::uint32_t number = 0;  // in the order first seen, for PendingDocuments
+    // Folded keys seen so far, with the line of their first record.
     std::unordered_map<std::string, std::size_t> seen;
     ClientImportSummary summary;
     std::vector<std::pair<std::string, std::string>> batch;  // files to write
@@ -176,21 +261,18 @@ public:
 
     RecordImportSummary run() {
         RecordImportSummary summary;
-        run_pass(1, summary);
+        if (!request_.dry_run) pending_.emplace();
+        read_records(summary);
         for (auto& [slug, state] : clients_) summary.clients.push_back(state->summary);
         std::stable_sort(summary.clients.begin(), summary.clients.end(), [&](const auto& a, const auto& b) {
-            return first_seen_.at(a.client) < first_seen_.at(b.client);
+            return clients_.at(a.client)->number < clients_.at(b.client)->number;
         });
         if (request_.dry_run || (request_.strict && summary.rejected > 0)) return summary;
 
-        source_.rewind();
-        for (auto& [slug, state] : clients_) state->seen.clear();
         // Ctrl-C and kill wait until every client is committed, or the files are put back.
         const DeferredSignals deferred;
         try {
-            RecordImportSummary second;
-            run_pass(2, second);
-            for (auto& [slug, state] : clients_) flush(*state);
+            write_documents();
         } catch (...) {
             roll_back();
             throw;
@@ -371,29 +453,44 @@ private:
 
     // --- one record ---------------------------------------------------------------------
 
-    void run_pass(int pass, RecordImportSummary& summary) {
+    // Reads every record once: checks it, reports it, and keeps what it would write.
+    void read_records(RecordImportSummary& summary) {
         SourceRecord record;
         std::size_t count = 0;
         while (source_.next(record)) {
-            auto result = process(record, pass == 2);
+            auto result = process(record, pending_.has_value());
             ++count;
-            if (pass == 1) {
-                ++summary.records;
-                if (result.outcome == RecordOutcome::rejected) ++summary.rejected;
-                if (!result.client.empty()) {
-                    auto& entry = clients_.at(result.client)->summary;
-                    switch (result.outcome) {
-                        case RecordOutcome::created: ++entry.created; break;
-                        case RecordOutcome::updated: ++entry.updated; break;
-                        case RecordOutcome::unchanged: ++entry.unchanged; break;
-                        case RecordOutcome::rejected: ++entry.rejected; break;
-                    }
+            ++summary.records;
+            if (result.outcome == RecordOutcome::rejected) ++summary.rejected;
+            if (!result.client.empty()) {
+                auto& entry = clients_.at(result.client)->summary;
+                switch (result.outcome) {
+                    case RecordOutcome::created: ++entry.created; break;
+                    case RecordOutcome::updated: ++entry.updated; break;
+                    case RecordOutcome::unchanged: ++entry.unchanged; break;
+                    case RecordOutcome::rejected: ++entry.rejected; break;
                 }
-                if (request_.on_record) request_.on_record(result);
             }
-            if (request_.on_progress && count % progress_every == 0) request_.on_progress(pass, count);
+            if (request_.on_record) request_.on_record(result);
+            if (request_.on_progress && count % progress_every == 0) request_.on_progress(1, count);
         }
-        if (request_.on_progress) request_.on_progress(pass, count);
+        if (request_.on_progress) request_.on_progress(1, count);
+    }
+
+    // Writes the documents kept by read_records, in batches per client.
+    void write_documents() {
+        std::vector<ClientState*> by_number(clients_.size());
+        for (auto& [slug, state] : clients_) by_number.at(state->number) = state.get();
+        std::size_t count = 0;
+        pending_->replay([&](std::uint32_t client, const std::string& path, std::string& bytes) {
+            auto& state = *by_number.at(client);
+            state.batch.emplace_back(path, std::move(bytes));
+            if (state.batch.size() >= write_batch_size) flush(state);
+            ++count;
+            if (request_.on_progress && count % progress_every == 0) request_.on_progress(2, count);
+        });
+        for (auto& [slug, state] : clients_) flush(*state);
+        if (request_.on_progress) request_.on_progress(2, count);
     }
 
     RecordResult process(const SourceRecord& record, bool write) {
@@ -570,7 +667,7 @@ private:
             state->change = std::make_unique<Change>(*state->repository);
         }
         index_client(*state);
-        first_seen_.emplace(client.slug, first_seen_.size());
+        state->number = static_cast<std::uint32_t>(clients_.size());
         return clients_.emplace(client.slug, std::move(state)).first->second.get();
     }
 
@@ -613,10 +710,6 @@ private:
         return shape != shapes_.end() && shape->second.format == "date";
     }
 
-    void set_field(Document& document, const std::string& field, const ordered_json& value) {
-        document.set(field, importers::yaml_line(value, is_date_field(field)));
-    }
-
     std::string violations_text(const std::vector<SchemaViolation>& violations) const {
         std::vector<std::string> messages;
         for (std::size_t index = 0; index < violations.size() && index < max_reported_violations; ++index) {
@@ -632,7 +725,6 @@ private:
     }
 
     std::string new_path(ClientState& state, const std::string& key, const std::string& title) {
-        if (auto chosen = state.created_paths.find(key); chosen != state.created_paths.end()) return chosen->second;
         constexpr std::size_t max_length = 80;
         auto slug = slugify(title);
         if (slug.size() > max_length) {
@@ -646,14 +738,24 @@ private:
             path = folder + slug + "-" + std::to_string(suffix) + ".md";
         }
         state.taken.insert(collision_key(path));
-        state.created_paths.emplace(key, path);
         return path;
+    }
+
+    // Returns the client's template, rendered once for every document the import creates there.
+    const TitledTemplate& client_template(ClientState& state) {
+        if (!state.document_template) {
+            TemplateValues values{{}, request_.today, request_.owner, request_.owner_name, state.client.name,
+                                  state.client.slug};
+            // The generated template is built only for a type without one of its own.
+            auto source = type_.template_source(request_.language);
+            if (!source) source = generated_template(type_);
+            state.document_template = std::make_unique<TitledTemplate>(*source, values, type_);
+        }
+        return *state.document_template;
     }
 
     // Creates the document of a record. `body`, when not empty, replaces the template's body
     // under a level-1 heading of the title. A later import leaves the body to technicians.
-    // NOTE: each record renders the template and sets its values one Document::set at a time,
-    // each a full parse, in both passes: most of a first import's time (bench/import/README.md).
     void create(ClientState& state, const std::string& key, const std::map<std::string, PendingValue>& fields,
                 const std::vector<std::pair<std::string, std::string>>& secrets, const std::string& body, bool write,
                 RecordResult& result) {
@@ -664,35 +766,35 @@ private:
         result.path = new_path(state, key, title);
         result.outcome = RecordOutcome::created;
 
-        TemplateValues values{title, request_.today, request_.owner, request_.owner_name, state.client.name,
-                              state.client.slug};
-        // The generated template is built only for a type without one of its own.
-        auto source = type_.template_source(request_.language);
-        if (!source) source = generated_template(type_);
-        auto text = render_template(*source, values, type_);
-        if (!body.empty()) {
-            auto rendered = Document::parse(text, result.path);
-            text.resize(text.size() - rendered.body().size());
-            text += "# " + title + "\n\n" + body;
-            if (!text.ends_with('\n')) text += '\n';
-        }
-        auto document = Document::parse(text, result.path);
+        const auto& document_template = client_template(state);
+        const auto& template_fields = document_template.front_matter();
+        std::vector<std::pair<std::string, std::string>> values;
         // An import is not a review: the document is reviewed when someone reads it.
-        if (document.front_matter().find("reviewed") != nullptr) document.set("reviewed", "");
+        if (template_fields.find("reviewed") != nullptr && !fields.contains("reviewed")) values.emplace_back("reviewed", "");
         // An empty cell leaves the template's value, if any.
         for (const auto& [field, pending] : fields) {
-            if (!pending.converted.value.is_null()) set_field(document, field, pending.converted.value);
+            if (!pending.converted.value.is_null()) {
+                values.emplace_back(field, importers::yaml_line(pending.converted.value, is_date_field(field)));
+            }
         }
-        if (!secrets.empty() && document.front_matter().find("otp") != nullptr && !fields.contains("otp") &&
+        if (!secrets.empty() && template_fields.find("otp") != nullptr && !fields.contains("otp") &&
             std::any_of(secrets.begin(), secrets.end(), [](const auto& secret) { return secret.first == "otp_secret"; })) {
-            document.set("otp", "true");
+            values.emplace_back("otp", "true");
+        }
+        const Reference reference{state.client, result.path};
+        std::optional<RecipientsFile> recipients;
+        if (!secrets.empty()) {
+            recipients = request_.recipients(state.client, result.path);
+            values.emplace_back("recipients", recipients_digest(recipients->recipients));
+        }
+        auto document = document_template.render(title, std::move(values), result.path);
+        if (!body.empty()) {
+            std::string text = "# " + title + "\n\n" + body;
+            if (!text.ends_with('\n')) text += '\n';
+            document.replace_body(text);
         }
         auto violations = type_.validate(document.front_matter());
         if (!violations.empty()) throw Error(ErrorKind::invalid_input, violations_text(violations));
-
-        const Reference reference{state.client, result.path};
-        std::optional<RecipientsFile> recipients;
-        if (!secrets.empty()) recipients = request_.recipients(state.client, result.path);
         if (!write) return;
 
         std::string bytes = document.to_bytes();
@@ -700,9 +802,7 @@ private:
             SecretFields secret_fields;
             for (const auto& [name, value] : secrets) secret_fields.set(name, SecretBytes(value));
             auto block = seal_secret(secret_fields, reference.to_string(), recipients->recipients);
-            auto sealed = Document::parse(replace_age_block(bytes, std::nullopt, block), result.path);
-            sealed.set("recipients", recipients_digest(recipients->recipients));
-            bytes = sealed.to_bytes();
+            bytes = replace_age_block(bytes, std::nullopt, block);
         }
         queue(state, result.path, std::move(bytes));
     }
@@ -716,6 +816,7 @@ private:
         }
         auto document = Document::parse(bytes, path);
         std::vector<std::string> changed;
+        std::vector<std::pair<std::string, std::string>> values;
         for (const auto& [field, pending] : fields) {
             // An empty cell never erases a value: a blank in an export means unknown more
             // often than removed, and a technician clears a field with dossier set.
@@ -727,10 +828,11 @@ private:
             if (field == request_.key_field && folded_key(key_text(now)) == folded_key(key_text(pending.converted.value))) {
                 continue;
             }
-            set_field(document, field, pending.converted.value);
+            values.emplace_back(field, importers::yaml_line(pending.converted.value, is_date_field(field)));
             changed.push_back(field);
         }
         if (!changed.empty()) {
+            document.set_all(values);
             // Problems with fields that the import did not change are left to dossier check.
             std::vector<SchemaViolation> relevant;
             for (auto& violation : type_.validate(document.front_matter())) {
@@ -789,9 +891,8 @@ private:
 
     // --- writing ------------------------------------------------------------------------
 
-    void queue(ClientState& state, const std::string& path, std::string bytes) {
-        state.batch.emplace_back(path, std::move(bytes));
-        if (state.batch.size() >= write_batch_size) flush(state);
+    void queue(ClientState& state, const std::string& path, const std::string& bytes) {
+        pending_->add(state.number, path, bytes);
     }
 
     void flush(ClientState& state) {
@@ -831,7 +932,7 @@ private:
     std::map<std::string, FieldShape> shapes_;
     std::map<std::string, Client> clients_by_name_;      // comparable slug or name → client
     std::map<std::string, std::unique_ptr<ClientState>> clients_;
-    std::map<std::string, std::size_t> first_seen_;
+    std::optional<PendingDocuments> pending_;  // none in a dry run
     std::unordered_map<std::string, ColumnTarget> targets_;
     mutable std::optional<std::set<std::string>> mapped_fields_;
     mutable std::optional<std::set<std::string>> pointer_roots_;

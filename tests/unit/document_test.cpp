@@ -5,6 +5,7 @@
 #include <exception>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -515,6 +516,45 @@ TEST_CASE("set rejects what YAML would not store as typed") {
     }
     document.set("status", "\"Port #3\"");
     CHECK(document.field("status") == "Port #3");
+}
+
+TEST_CASE("set_all changes several keys in one edit and appends the missing ones in order") {
+    auto document = Document::parse("---\ntitle: x # kept\nowner:\ntags:\n  - a\n  - b\nstatus: draft\n---\nbody\n", "a.md");
+    document.set_all({{"owner", "jdupont"}, {"serial", "\"0042\""}, {"tags", "[c]"}, {"title", "\"Deux: points\""},
+                      {"notes", "\"line one\\nline two\""}});
+    CHECK(document.text() ==
+          "---\ntitle: \"Deux: points\" # kept\nowner: jdupont\ntags: [c]\nstatus: draft\nserial: \"0042\"\n"
+          "notes: \"line one\\nline two\"\n---\nbody\n");
+    CHECK(document.field("serial") == "0042");
+    CHECK(document.field("notes") == "line one\nline two");
+    CHECK(document.field("status") == "draft");
+}
+
+TEST_CASE("set_all leaves the document as it was when one value is not valid") {
+    const std::string text = "---\ntitle: x\nstatus: draft\n---\n";
+    auto document = Document::parse(text, "a.md");
+    CHECK_THROWS_AS(document.set_all({{"title", "y"}, {"status", "Port #3 uplink"}}), dossier::Error);
+    CHECK(document.text() == text);
+    CHECK_THROWS_AS(document.set_all({{"title", "y"}, {"owner", "\"unclosed"}}), dossier::Error);
+    CHECK(document.text() == text);
+    CHECK_THROWS_AS(document.set_all({{"title", "y"}, {"title", "z"}}), std::invalid_argument);
+    CHECK(document.text() == text);
+}
+
+TEST_CASE("set takes plain and quoted values without asking yaml-cpp, and reads them back") {
+    auto document = Document::parse("---\ntitle: x\n---\n", "a.md");
+    for (const char* value : {"Poste d'accueil (RDC), baie [2]", "https://10.0.0.1:8443/ui", "C# 12", "Société",
+                              "\"tab\\there \\\"quoted\\\" \\\\ slash\""}) {
+        CAPTURE(value);
+        document.set("title", value);
+        auto again = Document::parse(document.text(), "a.md");
+        CHECK(again.field("title") == document.field("title"));
+    }
+    CHECK(document.field("title") == "tab\there \"quoted\" \\ slash");
+    for (const char* value : {"a: b", "a #b", "a  b: c #d"}) {
+        CAPTURE(value);
+        CHECK_THROWS_AS(document.set("title", value), dossier::Error);
+    }
 }
 
 TEST_CASE("set appends a missing key before the closing line") {

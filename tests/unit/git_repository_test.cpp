@@ -9,7 +9,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "dossier/change.hpp"
 #include "dossier/error.hpp"
 #include "temporary_folder.hpp"
 
@@ -391,6 +394,57 @@ TEST_CASE_FIXTURE(GitFixture, "CRLF file under text=auto stays clean") {
     CHECK(repo.read_at("HEAD", "windows.md") == "line one\nline two\n");
     CHECK(read_file(dir() / "windows.md") == "line one\r\nline two\r\n");
     CHECK_FALSE(repo.is_modified("windows.md"));
+}
+
+TEST_CASE_FIXTURE(GitFixture, "a change of many files stores them as one pack that git reads") {
+    Repository repo = Repository::init(dir());
+    std::vector<std::pair<std::string, std::string>> files;
+    for (int number = 0; number < 600; ++number) {
+        files.emplace_back("assets/host-" + std::to_string(number) + ".md",
+                           "---\ntitle: host " + std::to_string(number) + "\n---\n# Host\n");
+    }
+    {
+        dossier::Change change(repo);
+        change.write_all(files);
+        REQUIRE(change.commit("Import 600 assets", author).has_value());
+    }
+    CHECK(git_output(dir(), "status --porcelain").empty());
+    CHECK(run_git(dir(), "fsck --strict --no-progress").status == 0);
+    const auto objects = git_output(dir(), "count-objects -v");
+    CHECK(objects.find("in-pack: 600\n") != std::string::npos);
+    CHECK(objects.find("count: 3\n") != std::string::npos);  // loose: the two trees and the commit
+    CHECK(git_output(dir(), "cat-file -p HEAD:assets/host-599.md") == "---\ntitle: host 599\n---\n# Host");
+    // The index has each file's stat data: git finds the tree clean without reading the files.
+    CHECK(git_output(dir(), "diff-files --name-only").empty());
+}
+
+TEST_CASE_FIXTURE(GitFixture, "a change under a line-ending attribute stores what git add would") {
+    Repository repo = Repository::init(dir());
+    {
+        dossier::Change change(repo);
+        change.write_all({{".gitattributes", "*.md text eol=crlf\n"}, {"a.md", "one\r\ntwo\r\n"}});
+        REQUIRE(change.commit("Add attributes", author).has_value());
+    }
+    {
+        dossier::Change change(repo);
+        change.write_all({{"b.md", "three\r\nfour\r\n"}});
+        REQUIRE(change.commit("Add b", author).has_value());
+    }
+    CHECK(git_output(dir(), "cat-file -p HEAD:a.md") == "one\ntwo");
+    CHECK(git_output(dir(), "cat-file -p HEAD:b.md") == "three\nfour");
+    CHECK(git_output(dir(), "status --porcelain").empty());
+}
+
+TEST_CASE_FIXTURE(GitFixture, "a path written twice in one change is committed once, as last written") {
+    Repository repo = Repository::init(dir());
+    dossier::Change change(repo);
+    change.write_all({{"a.md", "first\n"}});
+    change.write("a.md", "second\n");
+    change.write_all({{"a.md", "third\n"}, {"b.md", "b\n"}});
+    REQUIRE(change.commit("Write a twice", author).has_value());
+    CHECK(git_output(dir(), "cat-file -p HEAD:a.md") == "third");
+    CHECK(git_output(dir(), "status --porcelain").empty());
+    CHECK(run_git(dir(), "fsck --strict --no-progress").status == 0);
 }
 
 TEST_CASE_FIXTURE(GitFixture, "read_at returns an old revision") {

@@ -134,6 +134,8 @@ TEST_CASE("the fast front-matter reader agrees with yaml-cpp on hand-written cas
         "owner:\n",
         "external help file: x.xml\nModule Name: Foo\nonline version: https://x/y?view=a&b=c\n",
         "empty: ~\nnone: Null\n",
+        // The escapes that dossier writes for text, as imports write notes over several lines.
+        "notes: \"first line\\nsecond \\\"quoted\\\", back\\\\slash\\ttab\\/\\r\"\n",
     };
     Comparison tally;
     for (const char* yaml : cases) compare(std::string("---\n") + yaml + "---\n", yaml, tally);
@@ -149,7 +151,10 @@ TEST_CASE("the fast front-matter reader leaves unusual front matter to yaml-cpp"
         "parent:\n  child: x\n",         // nested mapping
         "k:\n k:\n  k:\n",               // nested by indentation
         "title: a\n  continued\n",       // a plain scalar over two lines
-        "title: \"esc\\tape\"\n",        // escapes
+        "title: \"esc\\x41pe\"\n",       // escapes beyond \\ \" \/ \n \r \t
+        "title: \"caf\\u00e9\"\n",
+        "title: \"a\\\"\n",                // an escaped closing quote: the scalar is not closed
+        "tags: [\"a\\nb\"]\n",             // escapes inside a list
         "title: 'it''s'\n",              // a quote inside single quotes
         "when: 2024-02-30\n",            // an invalid date, reported by the full reader
         "map: {a: b}\n",                 // flow mapping
