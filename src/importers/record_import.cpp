@@ -269,6 +269,14 @@ public:
         });
         if (request_.dry_run || (request_.strict && summary.rejected > 0)) return summary;
 
+        // Each commit's author is known before anything is written: a missing Git identity
+        // then stops the import with nothing to put back.
+        std::map<std::string, git::Signature> authors;
+        for (auto& [slug, state] : clients_) {
+            if (state->shared_change == nullptr && state->summary.created + state->summary.updated > 0) {
+                authors.emplace(slug, request_.author(*state->repository));
+            }
+        }
         // Ctrl-C and kill wait until every client is committed, or the files are put back.
         const DeferredSignals deferred;
         try {
@@ -284,7 +292,9 @@ public:
                 fmt::format("import {} {}: {} created, {} updated", request_.source_kind, request_.source_name,
                             state.summary.created, state.summary.updated);
             try {
-                entry.commit = state.change->commit(message, request_.author(*state.repository));
+                const auto author = authors.find(entry.client);
+                entry.commit = state.change->commit(
+                    message, author != authors.end() ? author->second : request_.author(*state.repository));
             } catch (...) {
                 roll_back(state);
                 throw;
@@ -642,6 +652,12 @@ private:
                 if (*converted.how != '\0') {
                     result.notes.push_back({target.name, column, value, converted.value, tr(converted.how)});
                 }
+                if (auto earlier = fields.find(target.name); earlier != fields.end() && earlier->second.column != column) {
+                    // Two columns fill one field: the later one wins, and the report says so.
+                    result.notes.push_back({target.name, earlier->second.column, earlier->second.read, ordered_json(),
+                                            fmt::format(fmt::runtime(tr("left out: column {} fills the same field")),
+                                                        column)});
+                }
                 fields[target.name] = PendingValue{column, value, std::move(converted)};
                 return;
             }
@@ -872,9 +888,10 @@ private:
         if (!secret_fields) {
             if (write && !changed.empty()) {
                 queue(state, path, document.to_bytes());
-            } else if (write && state.repository->is_modified(path)) {
+            } else if (write && state.repository->read_at("HEAD", path) != bytes) {
                 // Equal to the record but not committed, as an import killed before its commit
-                // leaves it, so this import commits it.
+                // leaves it, so this import commits it. Comparing with HEAD's bytes costs one
+                // blob read, where a status of the path reads the whole folder.
                 queue(state, path, std::move(bytes));
             }
             return;

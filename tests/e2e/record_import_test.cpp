@@ -227,6 +227,31 @@ TEST_CASE_FIXTURE(ImportRecordsSandbox, "CSV report lists records and conversion
     CHECK_FALSE(contains(document("acme", "assets/srv01.md"), "Hunter2-secret"));
 }
 
+TEST_CASE_FIXTURE(ImportRecordsSandbox, "two columns filling one field are reported, the later one kept") {
+    auto file = write_input("assets.csv", "Hostname,IP Address,ip_address\nsrv01,10.0.0.1,10.0.0.2\n");
+    auto report_path = root() / "report.json";
+    auto result = import({"csv", file.string(), "--type", "asset", "--client", "acme", "--report", report_path.string()});
+    REQUIRE(result.exit_status == 0);
+    CHECK(contains(document("acme", "assets/srv01.md"), "ip_address: 10.0.0.2\n"));
+    auto report = json::parse(read_file(report_path));
+    bool noted = false;
+    for (const auto& note : report["records"][0]["values"]) {
+        noted = noted || (note["field"] == "ip_address" && note["column"] == "IP Address" && note["read"] == "10.0.0.1" &&
+                          note["written"].is_null() && contains(note["how"].get<std::string>(), "ip_address"));
+    }
+    CHECK(noted);
+}
+
+TEST_CASE_FIXTURE(ImportRecordsSandbox, "a missing Git identity stops the import before it writes") {
+    auto file = write_input("assets.csv", assets_csv);
+    environment.erase("GIT_AUTHOR_NAME");
+    environment.erase("GIT_AUTHOR_EMAIL");
+    auto result = import({"csv", file.string(), "--type", "asset", "--client", "acme"});
+    CHECK(result.exit_status == 3);
+    CHECK(contains(result.err, "no author for the commit"));
+    CHECK_FALSE(fs::exists(client_dir("acme") / "assets"));
+}
+
 TEST_CASE_FIXTURE(ImportRecordsSandbox, "client column commits once per client") {
     auto file = write_input("contacts.csv",
                             "Client;Email;Title;Phone\n"
