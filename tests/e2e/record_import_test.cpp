@@ -228,7 +228,7 @@ TEST_CASE_FIXTURE(ImportRecordsSandbox, "CSV report lists records and conversion
 }
 
 TEST_CASE_FIXTURE(ImportRecordsSandbox, "two columns filling one field are reported, the later one kept") {
-    auto file = write_input("assets.csv", "Hostname,IP Address,ip_address\nsrv01,10.0.0.1,10.0.0.2\n");
+    auto file = write_input("assets.csv", "Hostname,Asset Type,IP Address,ip_address\nsrv01,server,10.0.0.1,10.0.0.2\n");
     auto report_path = root() / "report.json";
     auto result = import({"csv", file.string(), "--type", "asset", "--client", "acme", "--report", report_path.string()});
     REQUIRE(result.exit_status == 0);
