@@ -184,10 +184,9 @@ std::pair<int, int> value_lines(const Value& mapping, std::size_t index, int clo
     return {key_line, last_line};
 }
 
-// Returns true for a value that YAML reads as its own text, or as the text between its double
-// quotes, with no need to ask a YAML parser: a double-quoted scalar without escapes or inner
-// quotes, or a plain scalar of letters, digits and a few punctuation marks that cannot start a
-// comment, a mapping or any other YAML construct. Such values are most of what imports write.
+// Returns true for a value that YAML reads as its own text without a YAML parser to check it.
+// Such a value is a double-quoted scalar with simple escapes, or a plain scalar that starts with
+// a letter or digit and contains no ": " or " #".
 bool reads_as_written(std::string_view yaml_value) {
     // Control characters, and the code points YAML reads as line breaks or a byte order mark
     // (U+0085 and the other C1 controls, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF).

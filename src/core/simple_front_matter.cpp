@@ -35,9 +35,8 @@ bool is_simple_plain(std::string_view text, bool in_flow) {
     return true;
 }
 
-// Returns the text of the inside of a double-quoted scalar whose only escapes are \\, \", \/,
-// \n, \r and \t, the ones dossier writes for text; nullopt for any other escape (left to the
-// full reader) and for an unescaped quote.
+// Returns the unescaped inside of a double-quoted scalar whose escapes are among \\ \" \/ \n
+// \r \t, the ones dossier writes. Returns nullopt for other escapes and for an unescaped quote.
 std::optional<std::string> read_double_quoted(std::string_view inner) {
     std::string text;
     text.reserve(inner.size());

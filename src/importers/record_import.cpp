@@ -54,7 +54,8 @@ constexpr std::size_t max_reported_violations = 3;
 // The documents that an import will write, kept in an unnamed temporary file between checking
 // the records and writing them, so that memory does not grow with the file and the records are
 // read and worked out once. Secrets are sealed before they get here: the file holds only what
-// the working tree will hold. The file has no name, so nothing is left behind after a crash.
+// the working tree will hold. The file is opened with O_TMPFILE and has no name, so the system frees it when the process ends,
+// even after a crash.
 class PendingDocuments {
 public:
     PendingDocuments() {
@@ -653,7 +654,7 @@ private:
                     result.notes.push_back({target.name, column, value, converted.value, tr(converted.how)});
                 }
                 if (auto earlier = fields.find(target.name); earlier != fields.end() && earlier->second.column != column) {
-                    // Two columns fill one field: the later one wins, and the report says so.
+                    // Two columns fill one field. The later one wins, and the report notes the other.
                     result.notes.push_back({target.name, earlier->second.column, earlier->second.read, ordered_json(),
                                             fmt::format(fmt::runtime(tr("left out: column {} fills the same field")),
                                                         column)});
