@@ -17,6 +17,8 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9)
 # Reads the ZIP file of an IT Glue export in memory, so that no member is extracted to disk.
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
+# libgit2 1.5 checks no SSH host key by itself: sync checks it against known_hosts with libssh2.
+pkg_check_modules(LIBSSH2 REQUIRED IMPORTED_TARGET libssh2)
 
 find_library(CMARK_GFM_EXTENSIONS_LIBRARY NAMES cmark-gfm-extensions REQUIRED)
 # Packs of Git objects written by imports: zlib compresses the objects, and the SHA-1 of

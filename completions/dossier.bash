@@ -9,7 +9,7 @@
 _dossier_spec() {
     case $1 in
         '')
-            commands=(init client show list search index set mv rm log diff restore import version types type check hook review expiring new edit secret otp key team access completion)
+            commands=(init client show list search index set mv rm log diff restore import version types type check hook review expiring new edit secret otp key team access remote clone sync resolve completion)
             options=(--version -h --help --help-all -C --lang --debug)
             values=(-C=directory --lang=one-of:fr,en)
             positionals=()
@@ -301,6 +301,42 @@ _dossier_spec() {
             options=(-h --help --help-all --client)
             values=(--client=client -C=directory --lang=one-of:fr,en)
             positionals=(text)
+            ;;
+        remote)
+            commands=(set list)
+            options=(-h --help --help-all)
+            values=(-C=directory --lang=one-of:fr,en)
+            positionals=()
+            ;;
+        'remote set')
+            commands=()
+            options=(-h --help --help-all --workspace)
+            values=(-C=directory --lang=one-of:fr,en)
+            positionals=(client text)
+            ;;
+        'remote list')
+            commands=()
+            options=(-h --help --help-all --json)
+            values=(-C=directory --lang=one-of:fr,en)
+            positionals=()
+            ;;
+        clone)
+            commands=()
+            options=(-h --help --help-all -j --jobs)
+            values=(-j=text --jobs=text -C=directory --lang=one-of:fr,en)
+            positionals=(text directory)
+            ;;
+        sync)
+            commands=()
+            options=(-h --help --help-all --client -j --jobs --json)
+            values=(--client=client -j=text --jobs=text -C=directory --lang=one-of:fr,en)
+            positionals=()
+            ;;
+        resolve)
+            commands=()
+            options=(-h --help --help-all --ours --theirs --edit)
+            values=(-C=directory --lang=one-of:fr,en)
+            positionals=(reference)
             ;;
         completion)
             commands=()

@@ -38,6 +38,10 @@ function __dossier_spec --no-scope-shadowing
                 key\t'Create or show your age identity, which opens the secrets' \
                 team\t'List the technicians of team/team.yaml and add one with their age key' \
                 access\t'List, grant and revoke technicians\' access to a client\'s secrets' \
+                remote\t'Set and list the Git server URL of each repository' \
+                clone\t'Clone a workspace and every client repository it lists' \
+                sync\t'Fetch, merge and push every client repository and the workspace repository' \
+                resolve\t'Choose the version of a document that a merge left in conflict' \
                 completion\t'Print the shell completion script for bash, zsh or fish'
             set options \
                 --version\t'Print the version and exit' \
@@ -557,6 +561,67 @@ function __dossier_spec --no-scope-shadowing
                 --client\t'The client'
             set values --client=client -C=directory --lang=one-of:fr,en
             set positionals text
+        case remote
+            set commands \
+                set\t'Set the URL that sync fetches from and pushes to' \
+                list\t'List each repository with its URL'
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case 'remote set'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --workspace\t'Set the workspace repository\'s URL instead of a client\'s'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals client text
+        case 'remote list'
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --json\t'Print a JSON array'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals
+        case clone
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                -j\t'Repositories cloned at once (default: 8)' \
+                --jobs\t'Repositories cloned at once (default: 8)'
+            set values -j=text --jobs=text -C=directory --lang=one-of:fr,en
+            set positionals text directory
+        case sync
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --client\t'Sync only this client' \
+                -j\t'Repositories synced at once (default: 8)' \
+                --jobs\t'Repositories synced at once (default: 8)' \
+                --json\t'Print a JSON array, one object per repository'
+            set values --client=client -j=text --jobs=text -C=directory --lang=one-of:fr,en
+            set positionals
+        case resolve
+            set commands
+            set options \
+                -h\t'Print this help and exit' \
+                --help\t'Print this help and exit' \
+                --help-all\t'Print the help of every command and exit' \
+                --ours\t'Keep your version' \
+                --theirs\t'Keep the remote\'s version' \
+                --edit\t'Open the file with both versions in $VISUAL or $EDITOR'
+            set values -C=directory --lang=one-of:fr,en
+            set positionals reference
         case completion
             set commands
             set options \

@@ -30,6 +30,10 @@ private:
     int fd_ = -1;
 };
 
+// How long a writer waits for another process's lock: DOSSIER_LOCK_TIMEOUT seconds, else 10.
+// Throws Error(usage) when DOSSIER_LOCK_TIMEOUT is not a number of seconds.
+std::chrono::milliseconds write_lock_timeout();
+
 class Change {
 public:
     // Takes the repository's write lock, then records where HEAD points: the commit only

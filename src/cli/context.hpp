@@ -138,6 +138,8 @@ void add_search_command(CLI::App& app, Context& context);
 void add_index_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
 void add_edit_command(CLI::App& app, Context& context);
+void add_sync_command(CLI::App& app, Context& context);  // also adds resolve
+void add_remote_command(CLI::App& app, Context& context);  // also adds clone
 void add_key_command(CLI::App& app, Context& context);
 void add_secret_command(CLI::App& app, Context& context);
 void add_otp_command(CLI::App& app, Context& context);

@@ -120,6 +120,8 @@ int run(int argc, char** argv) {
     dossier::cli::add_key_command(app, context);
     dossier::cli::add_team_command(app, context);
     dossier::cli::add_access_command(app, context);
+    dossier::cli::add_remote_command(app, context);
+    dossier::cli::add_sync_command(app, context);
     dossier::cli::add_completion_command(app, context);
 
     try {

@@ -21,10 +21,7 @@
 
 namespace dossier {
 
-namespace {
-
-// Returns how long to wait for another process's lock: DOSSIER_LOCK_TIMEOUT seconds, else 10.
-std::chrono::milliseconds lock_timeout() {
+std::chrono::milliseconds write_lock_timeout() {
     const char* value = std::getenv("DOSSIER_LOCK_TIMEOUT");
     if (value == nullptr || *value == '\0') return std::chrono::seconds(10);
 
@@ -36,6 +33,8 @@ std::chrono::milliseconds lock_timeout() {
     }
     return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
 }
+
+namespace {
 
 std::string read_holder(int fd) {
     char buffer[64] = {};
@@ -83,7 +82,7 @@ WriteLock::~WriteLock() {
 }
 
 Change::Change(git::Repository& repository)
-    : lock_(git_repository_path(repository.raw()), lock_timeout()),
+    : lock_(git_repository_path(repository.raw()), write_lock_timeout()),
       repository_(repository),
       start_head_(repository.head_commit()) {}
 

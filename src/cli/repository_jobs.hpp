@@ -1,0 +1,36 @@
+// Work on many repositories at once, for sync and clone, and the summary line of each.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dossier/git_sync.hpp"
+
+namespace dossier::cli {
+
+// Runs `job(i)` for i in [0, count) on up to `jobs` threads, showing "VERB done/count
+// repositories" on a terminal. `job` must not throw.
+void run_repository_jobs(std::size_t count, std::size_t jobs, const std::string& progress_msgid,
+                         const std::function<void(std::size_t)>& job);
+
+// The number of repositories worked on at once: --jobs when given, else 8.
+std::size_t job_count(int requested);
+
+struct RepositoryOutcome {
+    std::string name;  // "workspace" or a client slug
+    git::SyncResult result;
+    bool cloned = false;  // the repository was cloned rather than synced
+};
+
+// Prints one line per repository on standard output, and the errors' hints and the way to
+// finish a conflict on standard error. Returns true when every repository succeeded.
+bool print_outcomes(const std::vector<RepositoryOutcome>& outcomes, bool color);
+
+// Returns the outcomes as the JSON array of `sync --json`.
+nlohmann::ordered_json outcomes_json(const std::vector<RepositoryOutcome>& outcomes);
+
+}  // namespace dossier::cli
