@@ -180,9 +180,11 @@ git_checkout_options safe_checkout(std::vector<std::string>& conflicts) {
     return options;
 }
 
-// Moves the branch `branch` (unborn or behind) to `target` and checks it out, keeping
-// local changes that the move does not touch.
-void fast_forward(git_repository* repo, const fs::path& workdir, const std::string& branch, const git_oid& target) {
+// Moves the branch `branch` from `current` (nullopt: unborn) to `target` and checks it out,
+// keeping local changes that the move does not touch. Throws Error(conflict) when the branch
+// moved meanwhile, as a commit by plain git would make it.
+void fast_forward(git_repository* repo, const fs::path& workdir, const std::string& branch,
+                  const std::optional<git_oid>& current, const git_oid& target) {
     CommitPtr commit = lookup_commit(repo, target);
     std::vector<std::string> conflicts;
     git_checkout_options options = safe_checkout(conflicts);
@@ -191,8 +193,16 @@ void fast_forward(git_repository* repo, const fs::path& workdir, const std::stri
         throw_git(describe(N_("failed to check out the remote's files in {}"), display(workdir)));
     }
     git_reference* moved = nullptr;
-    check(git_reference_create(&moved, repo, ("refs/heads/" + branch).c_str(), &target, 1, "dossier sync: fast-forward"),
-          N_("failed to move the branch {}"), branch);
+    std::string name = "refs/heads/" + branch;
+    int rc = current ? git_reference_create_matching(&moved, repo, name.c_str(), &target, 1, &*current,
+                                                     "dossier sync: fast-forward")
+                     : git_reference_create(&moved, repo, name.c_str(), &target, 0, "dossier sync: fast-forward");
+    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
+        git_error_clear();
+        throw Error(ErrorKind::conflict, describe(N_("the branch {} moved during the sync"), name),
+                    tr("run dossier sync again"));
+    }
+    check(rc, N_("failed to move the branch {}"), branch);
     git_reference_free(moved);
 }
 
@@ -335,7 +345,7 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
             WriteLock lock(git_repository_path(repo), write_lock_timeout());
             result.pulled += behind;
             if (ahead == 0) {
-                fast_forward(repo, workdir, branch, *upstream);
+                fast_forward(repo, workdir, branch, local, *upstream);
             } else {
                 merge(repository, branch, upstream_name, options, result);
                 if (!result.conflicts.empty()) {
@@ -419,7 +429,7 @@ Repository clone(const std::string& url, const fs::path& directory) {
         git_repository_set_head(repo, "refs/heads/main");
         if (auto main = reference_target(repo, std::string("refs/remotes/") + default_remote + "/main")) {
             try {
-                fast_forward(repo, directory, "main", *main);
+                fast_forward(repo, directory, "main", std::nullopt, *main);
             } catch (const Error&) {
                 git_repository_free(repo);
                 throw;
