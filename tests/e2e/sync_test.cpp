@@ -173,6 +173,18 @@ TEST_CASE_FIXTURE(TeamSandbox, "same line changed on both sides waits for resolv
     }
 }
 
+TEST_CASE_FIXTURE(TeamSandbox, "search sees pulled documents right after sync") {
+    REQUIRE(as_second({"search", "vpn"}).exit_status == 0);  // builds the second technician's index
+    REQUIRE(dossier({"set", "acme/runbooks/vpn-reset", "tags=[vpn, wireguard]"}).exit_status == 0);
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+
+    REQUIRE(as_second({"sync"}).exit_status == 0);
+    auto found = as_second({"search", "--cached", "wireguard"});
+
+    CHECK(found.exit_status == 0);
+    CHECK(found.out.find("acme/runbooks/vpn-reset") != std::string::npos);
+}
+
 TEST_CASE_FIXTURE(TeamSandbox, "sync clones a client that a teammate added") {
     REQUIRE(add_client("Globex") == "globex");
     server.create_repository("globex.git");
