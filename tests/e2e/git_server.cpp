@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -92,6 +93,43 @@ void GitDaemon::create_repository(const std::string& name) const {
 
 std::string GitDaemon::url(const std::string& name) const {
     return "git://127.0.0.1:" + std::to_string(port_) + "/" + name;
+}
+
+HttpGitServer::HttpGitServer(const fs::path& root, const std::string& user, const std::string& password)
+    : root_(root) {
+    fs::create_directories(root_);
+    fs::path port_file = root_ / "http.port";
+    fs::path log = root_ / "http.log";
+    std::string script = std::string(DOSSIER_SOURCE_DIR) + "/tests/e2e/http_git_server.py";
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        ::setpgid(0, 0);
+        std::freopen(log.c_str(), "w", stderr);
+        ::execlp("python3", "python3", script.c_str(), root_.c_str(), user.c_str(), password.c_str(), port_file.c_str(),
+                 static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!fs::exists(port_file) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::ifstream(port_file) >> port_;
+    if (port_ == 0 || !wait_for_port(port_, 10)) {
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, 0);
+        throw std::runtime_error("the HTTP Git server did not start; see " + log.string());
+    }
+}
+
+HttpGitServer::~HttpGitServer() {
+    ::kill(-pid_, SIGTERM);
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+}
+
+std::string HttpGitServer::url(const std::string& name) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/" + name;
 }
 
 }  // namespace dossier::e2e

@@ -34,6 +34,24 @@ private:
     pid_t pid_ = -1;
 };
 
+// A Git smart-HTTP server (tests/e2e/http_git_server.py running `git http-backend`) serving
+// the bare repositories under `root` on 127.0.0.1 to one user with a password, pushes included.
+class HttpGitServer {
+public:
+    HttpGitServer(const std::filesystem::path& root, const std::string& user, const std::string& password);
+    ~HttpGitServer();
+    HttpGitServer(const HttpGitServer&) = delete;
+    HttpGitServer& operator=(const HttpGitServer&) = delete;
+
+    // Returns http://127.0.0.1:PORT/NAME, without the user.
+    std::string url(const std::string& name) const;
+
+private:
+    std::filesystem::path root_;
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
 // Waits up to `seconds` until something accepts TCP connections on 127.0.0.1:`port`.
 bool wait_for_port(int port, double seconds);
 

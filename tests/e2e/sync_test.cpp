@@ -15,6 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using dossier::e2e::ClientSandbox;
 using dossier::e2e::GitDaemon;
+using dossier::e2e::HttpGitServer;
 using dossier::e2e::ProcessResult;
 using dossier::e2e::SshServer;
 using nlohmann::json;
@@ -324,6 +325,57 @@ TEST_CASE_FIXTURE(SshSandbox, "sync over ssh names the keys it tried") {
     CHECK(result.exit_status == 3);
     CHECK(result.out.find("stranger_key") != std::string::npos);
     CHECK(result.out.find("ssh-agent") != std::string::npos);
+}
+
+// acme published to a smart-HTTP server on loopback that asks for a user name and password.
+class HttpSandbox : public ClientSandbox {
+public:
+    HttpSandbox() : server(root() / "http", "alice", "s3cret-token") {
+        REQUIRE(std::system(("git init -q --bare --initial-branch=main '" + bare().string() + "'").c_str()) == 0);
+        REQUIRE(dossier({"remote", "set", "acme", server.url("acme.git")}).exit_status == 0);
+    }
+
+    fs::path bare() const { return root() / "http" / "acme.git"; }
+
+    HttpGitServer server;
+};
+
+TEST_CASE_FIXTURE(HttpSandbox, "sync over http sends the token") {
+    environment["DOSSIER_GIT_TOKEN"] = "s3cret-token";
+    environment["DOSSIER_GIT_USERNAME"] = "alice";
+
+    auto result = dossier({"sync", "--client", "acme"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 0);
+    CHECK(git_output(bare(), {"rev-parse", "main"}) == head(acme()) + "\n");
+    CHECK(result.out.find("s3cret") == std::string::npos);
+    CHECK(result.err.find("s3cret") == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(HttpSandbox, "sync over http asks git's credential helper") {
+    std::string address = server.url("").substr(std::string("http://").size());  // 127.0.0.1:PORT/
+    address.pop_back();
+    write_file(root() / "credentials", "http://alice:s3cret-token@" + address + "\n");
+    write_file(home() / ".gitconfig", "[credential]\n\thelper = store --file " + (root() / "credentials").string() + "\n");
+
+    auto result = dossier({"sync", "--client", "acme"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 0);
+    CHECK(git_output(bare(), {"rev-parse", "main"}) == head(acme()) + "\n");
+}
+
+TEST_CASE_FIXTURE(HttpSandbox, "sync over http names what it tried") {
+    environment["DOSSIER_GIT_TOKEN"] = "wrong-token";
+
+    auto result = dossier({"sync", "--client", "acme"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(result.out.find(server.url("acme.git")) != std::string::npos);
+    CHECK(result.out.find("DOSSIER_GIT_TOKEN") != std::string::npos);
+    CHECK(result.out.find("wrong-token") == std::string::npos);
+    CHECK(git_output(bare(), {"rev-list", "--all"}) == "");
 }
 
 }  // namespace
