@@ -153,6 +153,15 @@ bool push(git_remote* remote, const std::string& url, const std::string& branch)
     return true;
 }
 
+// Fetches again and returns true when the remote's branch no longer is at `before`.
+bool remote_moved(git_remote* remote, const std::string& url, const std::string& upstream_name,
+                  const std::optional<git_oid>& before) {
+    fetch(remote, url);
+    auto after = reference_target(git_remote_owner(remote), upstream_name);
+    if (!before || !after) return before.has_value() != after.has_value();
+    return !git_oid_equal(&*before, &*after);
+}
+
 // Collects the paths that a checkout refuses to overwrite because they changed locally.
 int note_checkout_conflict(git_checkout_notify_t /*why*/, const char* path, const git_diff_file*, const git_diff_file*,
                            const git_diff_file*, void* payload) {
@@ -360,7 +369,15 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
     if (options.push && local && (!upstream || !git_oid_equal(&*local, &*upstream))) {
         std::size_t count = count_commits(repo, *local, upstream);
         if (count > 0) {
-            if (!push(remote.get(), *url, branch)) return false;
+            bool accepted = false;
+            try {
+                accepted = push(remote.get(), *url, branch);
+            } catch (const Error&) {
+                // Servers word a lost race differently ("fetch first", "failed to update ref"):
+                // whether the branch moved on the remote is what tells.
+                if (!remote_moved(remote.get(), *url, upstream_name, upstream)) throw;
+            }
+            if (!accepted) return false;
             result.pushed += count;
         }
     }

@@ -186,6 +186,29 @@ TEST_CASE_FIXTURE(TeamSandbox, "search sees pulled documents right after sync") 
     CHECK(found.out.find("acme/runbooks/vpn-reset") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(TeamSandbox, "push retried when the remote moves during sync") {
+    // The teammate's commit waits on a side branch; the server's pre-receive hook moves main to
+    // it during the next push, as a push landing between sync's fetch and its own would.
+    REQUIRE(as_second({"set", "acme/contacts/jeanne-dupont", "phone=+33 4 00 00 00 00"}).exit_status == 0);
+    git_output(second_acme(), {"push", "-q", "origin", "HEAD:refs/heads/teammate"});
+    fs::path hook = server.root() / "acme.git" / "hooks" / "pre-receive";
+    write_file(hook,
+               "#!/bin/sh\ncat >/dev/null\n[ -e moved ] && exit 0\ntouch moved\n"
+               "unset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES\n"
+               "git update-ref refs/heads/main refs/heads/teammate\n");
+    fs::permissions(hook, fs::perms::owner_all);
+    REQUIRE(dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"}).exit_status == 0);
+
+    auto result = dossier({"sync", "--client", "acme"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 0);
+    CHECK(result.out.find("pulled 1 commit, merged, pushed 2 commits") != std::string::npos);
+    CHECK(git_output(server.root() / "acme.git", {"rev-parse", "main"}) == head(acme()) + "\n");
+    CHECK(read_file(acme() / "contacts/jeanne-dupont.md").find("+33 4 00 00 00 00") != std::string::npos);
+    CHECK_REPOSITORY_HEALTHY(*this, acme());
+}
+
 TEST_CASE_FIXTURE(TeamSandbox, "sync clones a client that a teammate added") {
     REQUIRE(add_client("Globex") == "globex");
     server.create_repository("globex.git");
