@@ -121,6 +121,7 @@ int run(int argc, char** argv) {
     dossier::cli::add_team_command(app, context);
     dossier::cli::add_access_command(app, context);
     dossier::cli::add_completion_command(app, context);
+    dossier::cli::add_merge_driver_command(app, context);
 
     try {
         check_command_name(app, argc, argv);

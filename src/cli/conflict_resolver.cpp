@@ -1,0 +1,244 @@
+#include "conflict_resolver.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "credential_file.hpp"
+#include "dossier/credential.hpp"
+#include "dossier/document.hpp"
+#include "dossier/document_merge.hpp"
+#include "dossier/error.hpp"
+#include "dossier/i18n.hpp"
+#include "dossier/identity.hpp"
+#include "secret_input.hpp"
+
+namespace dossier::cli {
+namespace {
+
+// An empty armored block that stands for the secret while the rest of a credential merges.
+constexpr std::string_view secret_placeholder =
+    "-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----\n";
+
+// The age block of each version, where it has one.
+struct Blocks {
+    std::optional<AgeBlockSpan> base;
+    std::optional<AgeBlockSpan> ours;
+    std::optional<AgeBlockSpan> theirs;
+};
+
+std::optional<std::string_view> block_text(const std::string& text, const std::optional<AgeBlockSpan>& span) {
+    if (!span) return std::nullopt;
+    return std::string_view(text).substr(span->begin, span->end - span->begin);
+}
+
+// Returns the conflicting names for a message, "body" as the translated word.
+std::string conflict_names(const std::vector<std::string>& conflicts) {
+    std::vector<std::string> names;
+    for (const auto& name : conflicts) names.push_back(name == "body" ? std::string(tr("the body")) : name);
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::string conflict_reason(const std::string& document_name, const std::vector<std::string>& conflicts) {
+    return fmt::format(fmt::runtime(tr("{}: both sides changed {} differently")), document_name, conflict_names(conflicts));
+}
+
+// Returns true when a passphrase can be read without standard input: from DOSSIER_PASSPHRASE_FD,
+// or from the terminal that standard input is.
+bool can_read_passphrase() {
+    const char* descriptor = std::getenv("DOSSIER_PASSPHRASE_FD");
+    return (descriptor != nullptr && *descriptor != '\0') || ::isatty(STDIN_FILENO) == 1;
+}
+
+// Returns the secret fields of one version, none when it has no block.
+SecretFields open_version(const std::string& text, const std::optional<AgeBlockSpan>& span,
+                          const std::vector<age::Identity>& identities, const std::string& binding) {
+    if (!span) return {};
+    return open_secret(*block_text(text, span), identities, binding);
+}
+
+bool same_field(const SecretBytes* a, const SecretBytes* b) {
+    if (a == nullptr || b == nullptr) return a == b;
+    return *a == *b;
+}
+
+// Merges the fields key by key as merge_document merges front matter: a field changed, added or
+// removed on one side takes that side's value. Appends the fields changed differently on both
+// sides to `conflicts`.
+SecretFields merge_fields(const SecretFields& base, const SecretFields& ours, const SecretFields& theirs,
+                          std::vector<std::string>& conflicts) {
+    std::vector<std::string> names;
+    for (const auto& entry : ours.entries()) names.push_back(entry.first);
+    for (const auto& entry : theirs.entries()) {
+        if (std::find(names.begin(), names.end(), entry.first) == names.end()) names.push_back(entry.first);
+    }
+
+    SecretFields merged;
+    for (const auto& name : names) {
+        const SecretBytes* base_value = base.find(name);
+        const SecretBytes* our_value = ours.find(name);
+        const SecretBytes* their_value = theirs.find(name);
+        const SecretBytes* value = our_value;
+        if (!same_field(our_value, their_value) && !same_field(base_value, their_value)) {
+            if (!same_field(base_value, our_value)) {
+                conflicts.push_back(name);
+                continue;
+            }
+            value = their_value;
+        }
+        if (value != nullptr) merged.set(name, value->copy());
+    }
+    return merged;
+}
+
+// Returns `text` with its secret replaced by the placeholder and its `recipients` entry made
+// `recipients_entry` (removed when nullopt), so that neither differs between the versions
+// merged line by line: both are written again when the merged fields are sealed.
+std::string without_secret(const std::string& text, const std::optional<AgeBlockSpan>& span,
+                           const std::optional<std::string>& recipients_entry, const std::string& document_name) {
+    auto document = Document::parse(span ? replace_age_block(text, span, secret_placeholder) : text, document_name);
+    if (!document.has_front_matter()) return document.to_bytes();
+    if (recipients_entry) {
+        document.set_entry_text("recipients", *recipients_entry);
+    } else {
+        document.remove("recipients");
+    }
+    return document.to_bytes();
+}
+
+}  // namespace
+
+ConflictResolver::ConflictResolver(Context& context, const Client& client) : context_(context), client_(client) {}
+
+std::optional<std::string> ConflictResolver::resolve(const std::string& path, const std::optional<std::string>& base,
+                                                     const std::string& ours, const std::string& theirs,
+                                                     std::string& reason) {
+    auto outcome = merge(path, base, ours, theirs);
+    if (!outcome.merged) reason = std::move(outcome.reason);
+    return std::move(outcome.merged);
+}
+
+ConflictResolver::Outcome ConflictResolver::merge(const std::string& path, const std::optional<std::string>& base,
+                                                  const std::string& ours, const std::string& theirs) {
+    const Reference reference{client_, path};
+    const std::string document_name = reference.to_string();
+    Blocks blocks;
+    try {
+        if (base) blocks.base = find_age_block(*base, document_name);
+        blocks.ours = find_age_block(ours, document_name);
+        blocks.theirs = find_age_block(theirs, document_name);
+    } catch (const Error& error) {
+        return {std::nullopt, fmt::format(fmt::runtime(tr("cannot merge {}: {}")), document_name, error.what()), std::nullopt};
+    }
+
+    if (!blocks.base && !blocks.ours && !blocks.theirs) {
+        auto merged = merge_document(base, ours, theirs, document_name);
+        if (merged.clean) return {std::move(merged.bytes), {}, std::nullopt};
+        return {std::nullopt, conflict_reason(document_name, merged.conflicts), std::move(merged.bytes)};
+    }
+
+    // A secret that one side left alone, or that both sides changed alike, merges as lines of
+    // ciphertext: the merged block is then one side's block, bound to the same path.
+    auto base_block = base ? block_text(*base, blocks.base) : std::nullopt;
+    auto our_block = block_text(ours, blocks.ours);
+    auto their_block = block_text(theirs, blocks.theirs);
+    if (our_block == their_block || base_block == our_block || base_block == their_block) {
+        auto merged = merge_document(base, ours, theirs, document_name);
+        if (!merged.clean) return {std::nullopt, conflict_reason(document_name, merged.conflicts), std::nullopt};
+        std::optional<AgeBlockSpan> span;
+        try {
+            span = find_age_block(merged.bytes, document_name);
+        } catch (const Error&) {
+            // Two blocks or a cut one: the lines did not merge into a credential.
+        }
+        auto changed_block = base_block == our_block ? their_block : our_block;
+        if (block_text(merged.bytes, span) == changed_block) return {std::move(merged.bytes), {}, std::nullopt};
+    }
+    return merge_secret(path, base, ours, theirs);
+}
+
+const std::vector<age::Identity>* ConflictResolver::identities(std::string& reason) {
+    if (identity_failure_) {
+        reason = *identity_failure_;
+        return nullptr;
+    }
+    try {
+        if (identity_file_needs_passphrase(find_identity_file()) && !can_read_passphrase()) {
+            throw Error(ErrorKind::usage, tr("your identity is protected by a passphrase and standard input is not a "
+                                             "terminal to ask for it"));
+        }
+        return &context_.identities();
+    } catch (const Error& error) {
+        identity_failure_ = error.what();
+        reason = *identity_failure_;
+        return nullptr;
+    }
+}
+
+ConflictResolver::Outcome ConflictResolver::merge_secret(const std::string& path, const std::optional<std::string>& base,
+                                                         const std::string& ours, const std::string& theirs) {
+    protect_process_memory();
+    const Reference reference{client_, path};
+    const std::string document_name = reference.to_string();
+    const auto failed = [&](const std::string& why) {
+        return Outcome{std::nullopt,
+                       fmt::format(fmt::runtime(tr("both sides changed the secret of {}, and it cannot be merged: {}")),
+                                   document_name, why),
+                       std::nullopt};
+    };
+
+    std::string reason;
+    const auto* identities = this->identities(reason);
+    if (identities == nullptr) return failed(reason);
+
+    const std::string binding = reference.to_string();
+    SecretFields merged_fields;
+    std::vector<std::string> conflicts;
+    std::string merged_text;
+    try {
+        auto base_span = base ? find_age_block(*base, document_name) : std::nullopt;
+        auto our_span = find_age_block(ours, document_name);
+        auto their_span = find_age_block(theirs, document_name);
+        auto base_fields = base ? open_version(*base, base_span, *identities, binding) : SecretFields();
+        auto our_fields = open_version(ours, our_span, *identities, binding);
+        auto their_fields = open_version(theirs, their_span, *identities, binding);
+        merged_fields = merge_fields(base_fields, our_fields, their_fields, conflicts);
+        if (!conflicts.empty()) {
+            return {std::nullopt,
+                    fmt::format(fmt::runtime(trn("both sides changed the secret field {} of {} differently",
+                                                 "both sides changed the secret fields {} of {} differently",
+                                                 conflicts.size())),
+                                fmt::join(conflicts, ", "), document_name),
+                    std::nullopt};
+        }
+
+        // The rest of the document merges with the secret and its digest set aside.
+        auto recipients_entry = Document::parse(ours, document_name).entry_text("recipients");
+        auto plain = merge_document(base ? std::optional(without_secret(*base, base_span, recipients_entry, document_name))
+                                         : std::nullopt,
+                                    without_secret(ours, our_span, recipients_entry, document_name),
+                                    without_secret(theirs, their_span, recipients_entry, document_name), document_name);
+        if (!plain.clean) return {std::nullopt, conflict_reason(document_name, plain.conflicts), std::nullopt};
+        merged_text = std::move(plain.bytes);
+    } catch (const Error& error) {
+        return failed(error.what());
+    }
+
+    try {
+        CredentialFile file{reference, merged_text, find_age_block(merged_text, document_name)};
+        if (merged_fields.empty()) {
+            // Both sides' changes together remove every field: the merge keeps no secret.
+            if (!file.block) return {std::move(merged_text), {}, std::nullopt};
+            return failed(tr("one side removed the secret, and the other kept it"));
+        }
+        auto recipients = credential_recipients(context_, reference);
+        return {sealed_credential(context_, file, merged_fields, recipients, std::nullopt), {}, std::nullopt};
+    } catch (const Error& error) {
+        return failed(error.what());
+    }
+}
+
+}  // namespace dossier::cli
