@@ -26,7 +26,7 @@ struct DocumentMerge {
 //
 // On a conflict, `bytes` is a line merge of the whole files with markers labelled "ours" and
 // "theirs", as `git merge-file` writes them. Throws Error(git) when libgit2 cannot merge.
-DocumentMerge merge_document(const std::optional<std::string>& base, const std::string& ours,
-                             const std::string& theirs, const std::string& display_path);
+DocumentMerge merge_document(const std::optional<std::string>& base, const std::string& ours, const std::string& theirs,
+                             const std::string& display_path);
 
 }  // namespace dossier

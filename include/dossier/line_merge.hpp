@@ -7,7 +7,7 @@
 namespace dossier::git {
 
 struct LineMerge {
-    std::string text;   // the merged text; when !clean, with conflict markers labelled "ours" and "theirs"
+    std::string text;  // the merged text; when !clean, with conflict markers labelled "ours" and "theirs"
     bool clean = false;
 };
 

@@ -94,9 +94,10 @@ using ConfigPtr = std::unique_ptr<git_config, decltype(&git_config_free)>;
 // Returns the configuration file of `repository` itself, .git/config.
 ConfigPtr local_config(const git::Repository& repository) {
     const auto unreadable = [&] {
-        return Error(ErrorKind::git,
-                     fmt::format(fmt::runtime(tr("cannot read the Git configuration of {}")), repository.workdir().string()),
-                     tr("check that .git/config of the client repository exists and is readable"));
+        return Error(
+            ErrorKind::git,
+            fmt::format(fmt::runtime(tr("cannot read the Git configuration of {}")), repository.workdir().string()),
+            tr("check that .git/config of the client repository exists and is readable"));
     };
     git_config* levels = nullptr;
     if (git_repository_config(&levels, repository.raw()) < 0) throw unreadable();
@@ -123,11 +124,13 @@ void install_merge_driver(const Client& client, const std::string& binary) {
     auto repository = git::Repository::open(client.directory);
     auto config = local_config(repository);
     auto command = (binary.empty() ? std::string("dossier") : shell_quote(binary)) + " merge-driver %O %A %B %P";
-    if (git_config_set_string(config.get(), "merge.dossier.name", "dossier: documents key by key, secrets field by field") < 0 ||
+    if (git_config_set_string(config.get(), "merge.dossier.name",
+                              "dossier: documents key by key, secrets field by field") < 0 ||
         git_config_set_string(config.get(), "merge.dossier.driver", command.c_str()) < 0) {
-        throw Error(ErrorKind::git,
-                    fmt::format(fmt::runtime(tr("cannot write the Git configuration of {}")), client.directory.string()),
-                    tr("check that .git/config of the client repository is writable"));
+        throw Error(
+            ErrorKind::git,
+            fmt::format(fmt::runtime(tr("cannot write the Git configuration of {}")), client.directory.string()),
+            tr("check that .git/config of the client repository is writable"));
     }
 
     // info/attributes is in the common folder that the worktrees of a repository share.
@@ -139,7 +142,8 @@ void install_merge_driver(const Client& client, const std::string& binary) {
         text += std::string(merge_attribute) + "\n";
         write_file_atomically(attributes, text);
     }
-    print_notice(fmt::format(fmt::runtime(tr("registered the merge driver of {}: {}")), client.slug, attributes.string()));
+    print_notice(
+        fmt::format(fmt::runtime(tr("registered the merge driver of {}: {}")), client.slug, attributes.string()));
 }
 
 void run_hook_install(Context& context, const HookOptions& options) {
@@ -179,7 +183,8 @@ void add_hook_command(CLI::App& app, Context& context) {
     auto* install = hook->add_subcommand(
         "install", tr("Add a pre-commit hook that runs dossier check on the staged documents of each client, and "
                       "register the merge driver that merges documents key by key"));
-    install->add_option("--client", options->client, tr("Install the hook and the driver of this client only (its slug)"))
+    install
+        ->add_option("--client", options->client, tr("Install the hook and the driver of this client only (its slug)"))
         ->type_name(client_value);
     install->callback([&context, options] { run_hook_install(context, *options); });
 }

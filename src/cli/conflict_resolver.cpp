@@ -43,7 +43,8 @@ std::string conflict_names(const std::vector<std::string>& conflicts) {
 }
 
 std::string conflict_reason(const std::string& document_name, const std::vector<std::string>& conflicts) {
-    return fmt::format(fmt::runtime(tr("{}: both sides changed {} differently")), document_name, conflict_names(conflicts));
+    return fmt::format(fmt::runtime(tr("{}: both sides changed {} differently")), document_name,
+                       conflict_names(conflicts));
 }
 
 // Returns true when a passphrase can be read without standard input: from DOSSIER_PASSPHRASE_FD,
@@ -109,6 +110,37 @@ std::string without_secret(const std::string& text, const std::optional<AgeBlock
     return document.to_bytes();
 }
 
+// The three versions of a credential and where their blocks are.
+struct CredentialVersions {
+    const std::optional<std::string>& base;
+    const std::string& ours;
+    const std::string& theirs;
+    std::optional<AgeBlockSpan> base_span;
+    std::optional<AgeBlockSpan> our_span;
+    std::optional<AgeBlockSpan> their_span;
+};
+
+// Decrypts the fields of the three versions, bound to `binding`, and merges them. Appends the
+// fields changed differently on both sides to `conflicts`.
+SecretFields merge_secret_fields(const CredentialVersions& versions, const std::vector<age::Identity>& identities,
+                                 const std::string& binding, std::vector<std::string>& conflicts) {
+    auto base = versions.base ? open_version(*versions.base, versions.base_span, identities, binding) : SecretFields();
+    auto ours = open_version(versions.ours, versions.our_span, identities, binding);
+    auto theirs = open_version(versions.theirs, versions.their_span, identities, binding);
+    return merge_fields(base, ours, theirs, conflicts);
+}
+
+// Merges the versions with their secret and its digest set aside, so that only the other front
+// matter and the body can conflict. The result holds the placeholder where its secret goes.
+DocumentMerge merge_without_secret(const CredentialVersions& versions, const std::string& document_name) {
+    auto recipients_entry = Document::parse(versions.ours, document_name).entry_text("recipients");
+    std::optional<std::string> base;
+    if (versions.base) base = without_secret(*versions.base, versions.base_span, recipients_entry, document_name);
+    return merge_document(base, without_secret(versions.ours, versions.our_span, recipients_entry, document_name),
+                          without_secret(versions.theirs, versions.their_span, recipients_entry, document_name),
+                          document_name);
+}
+
 }  // namespace
 
 ConflictResolver::ConflictResolver(Context& context, const Client& client) : context_(context), client_(client) {}
@@ -131,7 +163,8 @@ ConflictResolver::Outcome ConflictResolver::merge(const std::string& path, const
         blocks.ours = find_age_block(ours, document_name);
         blocks.theirs = find_age_block(theirs, document_name);
     } catch (const Error& error) {
-        return {std::nullopt, fmt::format(fmt::runtime(tr("cannot merge {}: {}")), document_name, error.what()), std::nullopt};
+        return {std::nullopt, fmt::format(fmt::runtime(tr("cannot merge {}: {}")), document_name, error.what()),
+                std::nullopt};
     }
 
     if (!blocks.base && !blocks.ours && !blocks.theirs) {
@@ -178,7 +211,8 @@ const std::vector<age::Identity>* ConflictResolver::identities(std::string& reas
     }
 }
 
-ConflictResolver::Outcome ConflictResolver::merge_secret(const std::string& path, const std::optional<std::string>& base,
+ConflictResolver::Outcome ConflictResolver::merge_secret(const std::string& path,
+                                                         const std::optional<std::string>& base,
                                                          const std::string& ours, const std::string& theirs) {
     protect_process_memory();
     const Reference reference{client_, path};
@@ -194,18 +228,15 @@ ConflictResolver::Outcome ConflictResolver::merge_secret(const std::string& path
     const auto* identities = this->identities(reason);
     if (identities == nullptr) return failed(reason);
 
-    const std::string binding = reference.to_string();
-    SecretFields merged_fields;
-    std::vector<std::string> conflicts;
-    std::string merged_text;
     try {
-        auto base_span = base ? find_age_block(*base, document_name) : std::nullopt;
-        auto our_span = find_age_block(ours, document_name);
-        auto their_span = find_age_block(theirs, document_name);
-        auto base_fields = base ? open_version(*base, base_span, *identities, binding) : SecretFields();
-        auto our_fields = open_version(ours, our_span, *identities, binding);
-        auto their_fields = open_version(theirs, their_span, *identities, binding);
-        merged_fields = merge_fields(base_fields, our_fields, their_fields, conflicts);
+        const CredentialVersions versions{base,
+                                          ours,
+                                          theirs,
+                                          base ? find_age_block(*base, document_name) : std::nullopt,
+                                          find_age_block(ours, document_name),
+                                          find_age_block(theirs, document_name)};
+        std::vector<std::string> conflicts;
+        auto fields = merge_secret_fields(versions, *identities, document_name, conflicts);
         if (!conflicts.empty()) {
             return {std::nullopt,
                     fmt::format(fmt::runtime(trn("both sides changed the secret field {} of {} differently",
@@ -215,27 +246,17 @@ ConflictResolver::Outcome ConflictResolver::merge_secret(const std::string& path
                     std::nullopt};
         }
 
-        // The rest of the document merges with the secret and its digest set aside.
-        auto recipients_entry = Document::parse(ours, document_name).entry_text("recipients");
-        auto plain = merge_document(base ? std::optional(without_secret(*base, base_span, recipients_entry, document_name))
-                                         : std::nullopt,
-                                    without_secret(ours, our_span, recipients_entry, document_name),
-                                    without_secret(theirs, their_span, recipients_entry, document_name), document_name);
+        auto plain = merge_without_secret(versions, document_name);
         if (!plain.clean) return {std::nullopt, conflict_reason(document_name, plain.conflicts), std::nullopt};
-        merged_text = std::move(plain.bytes);
-    } catch (const Error& error) {
-        return failed(error.what());
-    }
-
-    try {
-        CredentialFile file{reference, merged_text, find_age_block(merged_text, document_name)};
-        if (merged_fields.empty()) {
-            // Both sides' changes together remove every field: the merge keeps no secret.
-            if (!file.block) return {std::move(merged_text), {}, std::nullopt};
-            return failed(tr("one side removed the secret, and the other kept it"));
+        CredentialFile file{reference, std::move(plain.bytes), std::nullopt};
+        file.block = find_age_block(file.bytes, document_name);
+        if (fields.empty()) {
+            // The changes of both sides together remove every field, and the block with them.
+            if (!file.block) return {std::move(file.bytes), {}, std::nullopt};
+            return failed(tr("the merged secret would have no field left"));
         }
         auto recipients = credential_recipients(context_, reference);
-        return {sealed_credential(context_, file, merged_fields, recipients, std::nullopt), {}, std::nullopt};
+        return {sealed_credential(context_, file, fields, recipients, std::nullopt), {}, std::nullopt};
     } catch (const Error& error) {
         return failed(error.what());
     }

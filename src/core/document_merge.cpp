@@ -104,8 +104,8 @@ std::string marked_text(const std::optional<std::string>& base, const std::strin
 
 }  // namespace
 
-DocumentMerge merge_document(const std::optional<std::string>& base, const std::string& ours,
-                             const std::string& theirs, const std::string& display_path) {
+DocumentMerge merge_document(const std::optional<std::string>& base, const std::string& ours, const std::string& theirs,
+                             const std::string& display_path) {
     if (ours == theirs || (base && *base == theirs)) return {ours, true, {}};
     if (base && *base == ours) return {theirs, true, {}};
 

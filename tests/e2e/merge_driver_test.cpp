@@ -106,8 +106,8 @@ TEST_CASE("git merge of different keys and different body lines") {
     install_hook(sandbox);
     auto ours = edited(edited(runbook, "status: approved", "status: review"), "# Réinitialiser le VPN du siège\n",
                        "# Réinitialiser le VPN\n");
-    auto theirs = edited(edited(runbook, "owner: jdupont", "owner: cmartin"), "avant de relancer",
-                         "juste avant de relancer");
+    auto theirs =
+        edited(edited(runbook, "owner: jdupont", "owner: cmartin"), "avant de relancer", "juste avant de relancer");
     auto merged = merge_diverged(sandbox, sandbox.acme(), runbook_path, ours, theirs);
     INFO(merged.err);
     CHECK(merged.exit_status == 0);
@@ -262,10 +262,10 @@ TEST_CASE("git merge of two secret fields changed apart") {
     CHECK(bytes.starts_with("---\ntype: credential\ntitle: Firewall admin\nusername: admin\n"));
 
     // The standard age command still opens the block, bound to the document.
-    auto opened = dossier::e2e::run_process(
-        {"sh", "-c", "sed -n '/^-----BEGIN AGE/,/^-----END AGE/p' \"$1\" | age -d -i \"$2\"", "sh",
-         sandbox.credential_file().string(), sandbox.key_path().string()},
-        sandbox.environment, sandbox.root());
+    auto opened =
+        dossier::e2e::run_process({"sh", "-c", "sed -n '/^-----BEGIN AGE/,/^-----END AGE/p' \"$1\" | age -d -i \"$2\"",
+                                   "sh", sandbox.credential_file().string(), sandbox.key_path().string()},
+                                  sandbox.environment, sandbox.root());
     INFO(opened.err);
     CHECK(opened.exit_status == 0);
     CHECK(contains(opened.out, "password: \"" + our_password + "\""));
@@ -315,7 +315,8 @@ TEST_CASE("git merge of one secret field changed on both sides conflicts") {
                                     ours = Sandbox::read_file(sandbox.credential_file());
                                 });
     CHECK(merged.exit_status == 1);
-    CHECK(contains(merged.err, "both sides changed the secret field password of acme/credentials/fw01-admin differently"));
+    CHECK(contains(merged.err,
+                   "both sides changed the secret field password of acme/credentials/fw01-admin differently"));
     CHECK_FALSE(contains(merged.err, "ours-1"));
     CHECK_FALSE(contains(merged.err, "theirs-1"));
     CHECK(Sandbox::read_file(sandbox.credential_file()) == ours);
@@ -340,7 +341,8 @@ TEST_CASE("git merge of secrets without an identity conflicts") {
             sandbox.environment["DOSSIER_IDENTITY"] = (sandbox.root() / "keys/nobody.age").string();
         });
     CHECK(merged.exit_status == 1);
-    CHECK(contains(merged.err, "both sides changed the secret of acme/credentials/fw01-admin, and it cannot be merged"));
+    CHECK(
+        contains(merged.err, "both sides changed the secret of acme/credentials/fw01-admin, and it cannot be merged"));
     CHECK(contains(merged.err, "keys/nobody.age"));
     auto bytes = Sandbox::read_file(sandbox.credential_file());
     CHECK(bytes == ours);

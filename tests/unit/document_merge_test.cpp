@@ -100,7 +100,8 @@ TEST_CASE("merge_document cases") {
          runbook,
          edited(runbook, "title: Reset the VPN", "title: Reset the HQ VPN"),
          edited(runbook, "owner: jdupont  # the network team\n", ""),
-         edited(edited(runbook, "title: Reset the VPN", "title: Reset the HQ VPN"), "owner: jdupont  # the network team\n", ""),
+         edited(edited(runbook, "title: Reset the VPN", "title: Reset the HQ VPN"),
+                "owner: jdupont  # the network team\n", ""),
          {}},
         {"key removed on one side and changed on the other",
          runbook,
@@ -171,7 +172,8 @@ TEST_CASE("merge_document cases") {
         {"block list changed on theirs only",
          runbook,
          edited(runbook, "status: draft", "status: review"),
-         edited(runbook, "tags:\n  - vpn\n  - fortigate\n", "tags:\n  - vpn\n  # the model of fw01\n  - fortigate-60f\n  - ipsec\n"),
+         edited(runbook, "tags:\n  - vpn\n  - fortigate\n",
+                "tags:\n  - vpn\n  # the model of fw01\n  - fortigate-60f\n  - ipsec\n"),
          edited(edited(runbook, "status: draft", "status: review"), "tags:\n  - vpn\n  - fortigate\n",
                 "tags:\n  - vpn\n  # the model of fw01\n  - fortigate-60f\n  - ipsec\n"),
          {}},
@@ -200,12 +202,7 @@ TEST_CASE("merge_document cases") {
          "one\ntwo\nthree\nfour!\n",
          "one!\ntwo\nthree\nfour!\n",
          {}},
-        {"text without front matter that conflicts",
-         "one\ntwo\n",
-         "one\nzwei\n",
-         "one\ndeux\n",
-         {},
-         {"body"}},
+        {"text without front matter that conflicts", "one\ntwo\n", "one\nzwei\n", "one\ndeux\n", {}, {"body"}},
         {"invalid front matter merged line by line",
          "---\ntitle: [open\n---\nA\nB\nC\n",
          "---\ntitle: [open\n---\nA!\nB\nC\n",
@@ -281,8 +278,7 @@ TEST_CASE("merge_document takes the changed side when one side is the base") {
 TEST_CASE("set_entry_text splices lines and keeps the other bytes") {
     auto document = Document::parse(with_crlf(runbook), "r.md");
     document.set_entry_text("tags", "tags:\n  - a\n  - b  # second\n");
-    CHECK(document.to_bytes() ==
-          with_crlf(edited(runbook, "  - vpn\n  - fortigate\n", "  - a\n  - b  # second\n")));
+    CHECK(document.to_bytes() == with_crlf(edited(runbook, "  - vpn\n  - fortigate\n", "  - a\n  - b  # second\n")));
 
     document.set_entry_text("reviewed", "reviewed: 2026-01-05\n");
     CHECK(document.entry_text("reviewed") == "reviewed: 2026-01-05\r\n");
