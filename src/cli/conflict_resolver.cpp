@@ -131,7 +131,7 @@ SecretFields merge_secret_fields(const CredentialVersions& versions, const std::
 }
 
 // Merges the versions with their secret and its digest set aside, so that only the other front
-// matter and the body can conflict. The result holds the placeholder where its secret goes.
+// matter and the body can conflict. The result contains the placeholder where its secret goes.
 DocumentMerge merge_without_secret(const CredentialVersions& versions, const std::string& document_name) {
     auto recipients_entry = Document::parse(versions.ours, document_name).entry_text("recipients");
     std::optional<std::string> base;
@@ -255,6 +255,9 @@ ConflictResolver::Outcome ConflictResolver::merge_secret(const std::string& path
             if (!file.block) return {std::move(file.bytes), {}, std::nullopt};
             return failed(tr("the merged secret would have no field left"));
         }
+        // NOTE: during git merge the working tree still contains our recipients files, so
+        // access that the other branch granted or revoked is not applied here. check then reports
+        // the secret as stale-recipients.
         auto recipients = credential_recipients(context_, reference);
         return {sealed_credential(context_, file, fields, recipients, std::nullopt), {}, std::nullopt};
     } catch (const Error& error) {
