@@ -28,7 +28,7 @@ function __dossier_spec --no-scope-shadowing
                 types\t'List the document types: built-in and the workspace\'s types/' \
                 type\t'Describe one document type' \
                 check\t'Check documents with the rules and report the findings' \
-                hook\t'Install Git hooks in the client repositories' \
+                hook\t'Install Git hooks and the merge driver in the client repositories' \
                 review\t'List documents whose review is overdue or due soon, by client and owner' \
                 expiring\t'List expired and expiring dates (contracts, domains, certificates...) of every client' \
                 new\t'Create a document from its type\'s template, validate it and commit' \
@@ -336,7 +336,7 @@ function __dossier_spec --no-scope-shadowing
             set positionals path...
         case hook
             set commands \
-                install\t'Add a pre-commit hook that runs dossier check on the staged documents of each client'
+                install\t'Add a pre-commit hook that runs dossier check on the staged documents of each client, and register the merge driver that merges documents key by key'
             set options \
                 -h\t'Print this help and exit' \
                 --help\t'Print this help and exit' \
@@ -349,7 +349,7 @@ function __dossier_spec --no-scope-shadowing
                 -h\t'Print this help and exit' \
                 --help\t'Print this help and exit' \
                 --help-all\t'Print the help of every command and exit' \
-                --client\t'Install the hook of this client only (its slug)'
+                --client\t'Install the hook and the driver of this client only (its slug)'
             set values --client=client -C=directory --lang=one-of:fr,en
             set positionals
         case review

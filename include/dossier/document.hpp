@@ -1,6 +1,7 @@
 // A Markdown document with YAML front matter, edited without disturbing its other bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,6 +54,21 @@ public:
     // back once: each pair is a key and one line of YAML. Throws as set() does, leaving the
     // document as it was, and std::invalid_argument when a key is given twice.
     void set_all(const std::vector<std::pair<std::string, std::string>>& values);
+
+    // Returns the lines of the top-level `key`, from the key's line through the last line of its
+    // value, with their line endings. Comments and blank lines after the value are not part of
+    // it. Returns nullopt when the key is absent.
+    std::optional<std::string> entry_text(std::string_view key) const;
+
+    // Replaces the lines of the top-level `key` with `entry_text`, whole lines of YAML that
+    // define `key` and nothing else, such as entry_text() of another document returns. Unlike
+    // set(), the value may span several lines (a block list, a literal block) and is written as
+    // given, with its line endings changed to the document's. A missing key is added at the end
+    // of the front matter, and a document without front matter gets a block. Throws
+    // Error(invalid_input), leaving the document as it was, when `entry_text` is not YAML that
+    // defines `key` alone at the top level, or the result would not read back with `key` as
+    // `entry_text` defines it and every other key unchanged.
+    void set_entry_text(std::string_view key, std::string_view entry_text);
 
     // Replaces the body, everything after the front matter, with `body`, which should use the
     // document's line endings. The front matter stays as it is.

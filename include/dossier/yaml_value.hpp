@@ -69,6 +69,11 @@ private:
     std::vector<std::pair<int, int>> key_positions_;
 };
 
+// Returns true when `a` and `b` read as the same YAML value. Kinds and scalar types must match.
+// Numbers and booleans compare as such (0x1F equals 31) and other scalars as text. Sequences
+// compare item by item, and mappings key by key in any order. Positions and quoting play no part.
+bool same_value(const Value& a, const Value& b);
+
 // Returns the type a plain (unquoted, untagged) scalar reads as.
 ScalarType resolve_plain_scalar(std::string_view text);
 

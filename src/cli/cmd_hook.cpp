@@ -1,8 +1,12 @@
-// dossier hook install: a pre-commit hook in each client repository that checks the staged documents.
+// dossier hook install: a pre-commit hook in each client repository that checks the staged
+// documents, and the merge driver that merges documents key by key on git merge.
 #include <git2.h>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
+
+#include <memory>
+#include <sstream>
 
 #include "context.hpp"
 #include "dossier/atomic_file.hpp"
@@ -82,6 +86,66 @@ bool install_hook(const Client& client, const std::string& binary) {
     return true;
 }
 
+// The line of info/attributes that sends Markdown files to the merge driver.
+constexpr std::string_view merge_attribute = "*.md merge=dossier";
+
+using ConfigPtr = std::unique_ptr<git_config, decltype(&git_config_free)>;
+
+// Returns the configuration file of `repository` itself, .git/config.
+ConfigPtr local_config(const git::Repository& repository) {
+    const auto unreadable = [&] {
+        return Error(
+            ErrorKind::git,
+            fmt::format(fmt::runtime(tr("cannot read the Git configuration of {}")), repository.workdir().string()),
+            tr("check that .git/config of the client repository exists and is readable"));
+    };
+    git_config* levels = nullptr;
+    if (git_repository_config(&levels, repository.raw()) < 0) throw unreadable();
+    ConfigPtr all(levels, git_config_free);
+    git_config* local = nullptr;
+    if (git_config_open_level(&local, all.get(), GIT_CONFIG_LEVEL_LOCAL) < 0) throw unreadable();
+    return ConfigPtr(local, git_config_free);
+}
+
+// Returns true when `text` has `line` as one of its lines, trailing spaces and CR aside.
+bool has_line(const std::string& text, std::string_view line) {
+    std::istringstream lines(text);
+    for (std::string current; std::getline(lines, current);) {
+        current.erase(current.find_last_not_of(" \t\r") + 1);
+        if (current == line) return true;
+    }
+    return false;
+}
+
+// Registers dossier's merge driver in the repository of `client`: merge.dossier in .git/config,
+// and `*.md merge=dossier` in .git/info/attributes, which Git reads but never commits. Lines
+// already in the attributes file stay as they are.
+void install_merge_driver(const Client& client, const std::string& binary) {
+    auto repository = git::Repository::open(client.directory);
+    auto config = local_config(repository);
+    auto command = (binary.empty() ? std::string("dossier") : shell_quote(binary)) + " merge-driver %O %A %B %P";
+    if (git_config_set_string(config.get(), "merge.dossier.name",
+                              "dossier: documents key by key, secrets field by field") < 0 ||
+        git_config_set_string(config.get(), "merge.dossier.driver", command.c_str()) < 0) {
+        throw Error(
+            ErrorKind::git,
+            fmt::format(fmt::runtime(tr("cannot write the Git configuration of {}")), client.directory.string()),
+            tr("check that .git/config of the client repository is writable"));
+    }
+
+    // info/attributes is in the common folder that the worktrees of a repository share.
+    auto attributes = fs::path(git_repository_commondir(repository.raw())) / "info" / "attributes";
+    std::error_code error;
+    std::string text = fs::exists(attributes, error) ? read_file(attributes) : std::string();
+    if (!has_line(text, merge_attribute)) {
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        text += std::string(merge_attribute) + "\n";
+        write_file_atomically(attributes, text);
+    }
+    print_notice(
+        fmt::format(fmt::runtime(tr("registered the merge driver of {}: {}")), client.slug, attributes.string()));
+}
+
 void run_hook_install(Context& context, const HookOptions& options) {
     std::vector<Client> clients;
     if (options.client.empty()) {
@@ -93,6 +157,7 @@ void run_hook_install(Context& context, const HookOptions& options) {
     std::string binary = own_binary();
     std::vector<std::string> refused;
     for (const auto& client : clients) {
+        install_merge_driver(client, binary);
         if (!install_hook(client, binary)) {
             auto repository = git::Repository::open(client.directory);
             refused.push_back((hooks_folder(repository) / "pre-commit").string());
@@ -111,13 +176,15 @@ void run_hook_install(Context& context, const HookOptions& options) {
 }  // namespace
 
 void add_hook_command(CLI::App& app, Context& context) {
-    auto* hook = app.add_subcommand("hook", tr("Install Git hooks in the client repositories"));
+    auto* hook = app.add_subcommand("hook", tr("Install Git hooks and the merge driver in the client repositories"));
     hook->require_subcommand(1);
 
     auto options = std::make_shared<HookOptions>();
     auto* install = hook->add_subcommand(
-        "install", tr("Add a pre-commit hook that runs dossier check on the staged documents of each client"));
-    install->add_option("--client", options->client, tr("Install the hook of this client only (its slug)"))
+        "install", tr("Add a pre-commit hook that runs dossier check on the staged documents of each client, and "
+                      "register the merge driver that merges documents key by key"));
+    install
+        ->add_option("--client", options->client, tr("Install the hook and the driver of this client only (its slug)"))
         ->type_name(client_value);
     install->callback([&context, options] { run_hook_install(context, *options); });
 }

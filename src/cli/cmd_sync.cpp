@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "conflict_resolver.hpp"
 #include "context.hpp"
 #include "dossier/atomic_file.hpp"
 #include "dossier/change.hpp"
@@ -74,6 +75,23 @@ void list_new_clients(Context& context, const Workspace& workspace, const Worksp
     change.commit("List clients for dossier clone: " + names, context.author(&workspace_repository));
 }
 
+// Returns the resolver that sync offers each conflicting file of `client`: a merge of the
+// documents, and of a credential's secret fields when the technician can read them. Calls go
+// through `serial` one at a time, because loading the identity may ask for its passphrase.
+git::ConflictResolver resolver_for(Context& context, const Client& client, std::mutex& serial) {
+    auto resolver = std::make_shared<ConflictResolver>(context, client);
+    return [resolver, &serial](const std::string& path, const std::optional<std::string>& base,
+                               const std::string& ours, const std::string& theirs, std::string& reason) {
+        std::lock_guard lock(serial);
+        try {
+            return resolver->resolve(path, base, ours, theirs, reason);
+        } catch (const Error& error) {
+            reason = error.what();
+            return std::optional<std::string>();
+        }
+    };
+}
+
 void run_sync(Context& context, const SyncCommandOptions& options) {
     const Workspace& workspace = context.workspace();
     auto remotes = WorkspaceRemotes::read(workspace);
@@ -119,12 +137,14 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
         outcomes.insert(outcomes.end(), cloned.begin(), cloned.end());
     }
 
+    std::mutex serial;
     std::vector<RepositoryOutcome> synced(clients.size());
     run_repository_jobs(clients.size(), job_count(options.jobs), N_("syncing {}/{} repositories"), [&](std::size_t i) {
         synced[i].name = clients[i].slug;
         try {
             auto repository = git::Repository::open(clients[i].directory);
             git::SyncOptions sync_options = base_options;
+            sync_options.resolve = resolver_for(context, clients[i], serial);
             synced[i].result = git::sync(repository, sync_options);
         } catch (const Error& error) {
             synced[i].result.state = git::SyncState::failed;

@@ -145,5 +145,6 @@ void add_secret_command(CLI::App& app, Context& context);
 void add_otp_command(CLI::App& app, Context& context);
 void add_team_command(CLI::App& app, Context& context);
 void add_access_command(CLI::App& app, Context& context);
+void add_merge_driver_command(CLI::App& app, Context& context);  // hidden: run by git merge
 
 }  // namespace dossier::cli

@@ -123,6 +123,7 @@ int run(int argc, char** argv) {
     dossier::cli::add_remote_command(app, context);
     dossier::cli::add_sync_command(app, context);
     dossier::cli::add_completion_command(app, context);
+    dossier::cli::add_merge_driver_command(app, context);
 
     try {
         check_command_name(app, argc, argv);

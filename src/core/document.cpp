@@ -405,6 +405,74 @@ void Document::set_all(const std::vector<std::pair<std::string, std::string>>& v
     replace_text(std::move(new_text), keys);
 }
 
+std::optional<std::string> Document::entry_text(std::string_view key) const {
+    if (!split_.block) return std::nullopt;
+    auto index = find_entry(front_matter_, key);
+    if (!index) return std::nullopt;
+
+    const std::string& text = decoded_.utf8;
+    auto lines = split_lines(text);
+    auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
+    auto begin = lines[static_cast<std::size_t>(key_line - 1)].begin;
+    auto end = lines[static_cast<std::size_t>(last_line - 1)].next;
+    return text.substr(begin, end - begin);
+}
+
+void Document::set_entry_text(std::string_view key, std::string_view entry_text) {
+    if (split_.format == FrontMatterFormat::toml) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("cannot edit TOML front matter in {}")), display_path_),
+                    tr("convert the +++ block to YAML between --- lines, then run the command again"));
+    }
+    const std::string eol = line_ending();
+    std::string entry;
+    for (const auto& line : split_lines(entry_text)) {
+        entry.append(entry_text.substr(line.begin, line.content_end - line.begin));
+        entry += eol;
+    }
+
+    // The entry alone must define `key` and nothing else. Its value is what the edit must give.
+    const auto not_one_entry = [&] {
+        return Error(ErrorKind::invalid_input,
+                     fmt::format(fmt::runtime(tr("cannot set \"{}\" in {}: the new lines do not define that key "
+                                                 "alone")),
+                                 key, display_path_),
+                     tr("edit the front matter with an editor"));
+    };
+    Value defined;
+    try {
+        defined = parse_yaml_mapping(entry, 1, entry, display_path_, limits_);
+    } catch (const Error&) {
+        throw not_one_entry();
+    }
+    if (defined.entries().size() != 1 || defined.entries().front().first != key) throw not_one_entry();
+
+    const std::string& text = decoded_.utf8;
+    std::string new_text;
+    if (!split_.block) {
+        new_text = "---" + eol + entry + "---" + eol + text;
+    } else if (auto index = find_entry(front_matter_, key)) {
+        auto lines = split_lines(text);
+        auto [key_line, last_line] = value_lines(front_matter_, *index, split_.block->closing_line, text, lines);
+        new_text = text.substr(0, lines[static_cast<std::size_t>(key_line - 1)].begin) + entry +
+                   text.substr(lines[static_cast<std::size_t>(last_line - 1)].next);
+    } else {
+        new_text = text.substr(0, split_.block->yaml_end) + entry + text.substr(split_.block->yaml_end);
+    }
+
+    Document before = *this;
+    replace_text(std::move(new_text), {key});
+    const Value* written = front_matter_.find(key);
+    if (written == nullptr || !same_value(*written, defined.entries().front().second)) {
+        *this = std::move(before);
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format(fmt::runtime(tr("cannot set \"{}\" in {}: the result would not read back as the "
+                                                "new lines")),
+                                key, display_path_),
+                    tr("edit the front matter with an editor"));
+    }
+}
+
 void Document::replace_body(std::string_view body) {
     std::string text = decoded_.utf8.substr(0, split_.body_begin);
     text += body;

@@ -1,5 +1,6 @@
 #include "dossier/yaml_value.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -101,6 +102,34 @@ nlohmann::ordered_json Value::to_json() const {
         case ScalarType::timestamp: return text_;
     }
     return text_;
+}
+
+bool same_value(const Value& a, const Value& b) {
+    if (a.kind() != b.kind()) return false;
+    switch (a.kind()) {
+        case Value::Kind::sequence:
+            return std::equal(a.items().begin(), a.items().end(), b.items().begin(), b.items().end(), same_value);
+        case Value::Kind::mapping: {
+            if (a.entries().size() != b.entries().size()) return false;
+            for (const auto& [key, value] : a.entries()) {
+                const Value* other = b.find(key);
+                if (other == nullptr || !same_value(value, *other)) return false;
+            }
+            return true;
+        }
+        case Value::Kind::scalar: break;
+    }
+    if (a.scalar_type() != b.scalar_type()) return false;
+    switch (a.scalar_type()) {
+        case ScalarType::null: return true;
+        case ScalarType::boolean:
+        case ScalarType::integer:
+        case ScalarType::floating: return a.to_json() == b.to_json();
+        case ScalarType::string:
+        case ScalarType::date:
+        case ScalarType::timestamp: break;
+    }
+    return a.text() == b.text();
 }
 
 }  // namespace dossier

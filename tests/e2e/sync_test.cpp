@@ -111,6 +111,38 @@ TEST_CASE_FIXTURE(TeamSandbox, "edits of different documents on both sides merge
     CHECK_REPOSITORY_HEALTHY(*this, second_acme());
 }
 
+TEST_CASE_FIXTURE(TeamSandbox, "different keys of one document merge") {
+    // owner and status are adjacent lines: Git's line merge alone conflicts on them.
+    REQUIRE(dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"}).exit_status == 0);
+    REQUIRE(as_second({"set", "acme/runbooks/vpn-reset", "status=review"}).exit_status == 0);
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+
+    auto result = as_second({"sync"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 0);
+    CHECK(result.out.find("pulled 1 commit, merged, 1 document merged field by field, pushed 2 commits") !=
+          std::string::npos);
+    std::string merged = read_file(second_acme() / "runbooks/vpn-reset.md");
+    CHECK(merged.find("owner: mlefevre\nstatus: review\n") != std::string::npos);
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+    CHECK(read_file(acme() / "runbooks/vpn-reset.md") == merged);
+    CHECK_REPOSITORY_HEALTHY(*this, second_acme());
+}
+
+TEST_CASE_FIXTURE(TeamSandbox, "same key changed on both sides waits for resolve") {
+    REQUIRE(dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"}).exit_status == 0);
+    REQUIRE(as_second({"set", "acme/runbooks/vpn-reset", "owner=bpetit"}).exit_status == 0);
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+
+    auto result = as_second({"sync"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(result.out.find("acme/runbooks/vpn-reset.md: ") != std::string::npos);
+    CHECK(result.out.find("owner") != std::string::npos);  // the reason names the key
+    CHECK(git_output(second_acme(), {"status", "--porcelain"}) == "UU runbooks/vpn-reset.md\n");
+}
+
 TEST_CASE_FIXTURE(TeamSandbox, "same line changed on both sides waits for resolve") {
     std::string original = read_file(acme() / "runbooks/vpn-reset.md");
     write_file(acme() / "runbooks/vpn-reset.md",
