@@ -191,7 +191,8 @@ void add_remote_command(CLI::App& app, Context& context) {
     clone->add_option("DIR", clone_options->directory, tr("Folder to create (default: from the URL)"))
         ->type_name(directory_value);
     clone->add_option("--jobs,-j", clone_options->jobs, tr("Repositories cloned at once (default: 8)"))
-        ->check(CLI::Range(1, 64));
+        ->type_name("N")
+        ->check(CLI::Range(1, 64).description(""));
     clone->callback([&context, clone_options] { run_clone(context, *clone_options); });
 }
 

@@ -287,7 +287,8 @@ void add_sync_command(CLI::App& app, Context& context) {
         "sync", tr("Fetch, merge and push every client repository and the workspace repository"));
     command->add_option("--client", options->client, tr("Sync only this client"))->type_name(client_value);
     command->add_option("--jobs,-j", options->jobs, tr("Repositories synced at once (default: 8)"))
-        ->check(CLI::Range(1, 64));
+        ->type_name("N")
+        ->check(CLI::Range(1, 64).description(""));
     command->add_flag("--json", options->json, tr("Print a JSON array, one object per repository"));
     command->callback([&context, options] { run_sync(context, *options); });
 

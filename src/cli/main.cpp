@@ -70,6 +70,29 @@ void check_command_name(const CLI::App& app, int argc, char** argv) {
     }
 }
 
+// CLI11's help with two changes: a positional argument whose type name is its own name shows
+// it once ("REF REQUIRED", not "REF REF REQUIRED"), and the labels are translated.
+class HelpFormatter : public CLI::Formatter {
+public:
+    HelpFormatter() {
+        label("REQUIRED", tr("REQUIRED"));
+        label("Positionals", tr("Positionals"));
+        label("Options", tr("Options"));
+        label("Subcommands", tr("Subcommands"));
+        label("Usage", tr("Usage"));
+    }
+
+    std::string make_option_opts(const CLI::Option* option) const override {
+        bool named_by_type = option->get_option_text().empty() && !option->nonpositional() &&
+                             option->get_type_name() == option->get_name();
+        if (!named_by_type) return CLI::Formatter::make_option_opts(option);
+        std::string text;
+        if (option->get_expected_max() == CLI::detail::expected_max_vector_size) text += " ...";
+        if (option->get_required()) text += " " + get_label("REQUIRED");
+        return text;
+    }
+};
+
 int run(int argc, char** argv) {
     std::string language = language_argument(argc, argv);
     if (!language.empty() && language != "fr" && language != "en") {
@@ -82,6 +105,7 @@ int run(int argc, char** argv) {
     CLI::App app{tr("dossier keeps an MSP's client documentation in Git: typed Markdown documents, "
                     "history, checks and search."),
                  "dossier"};
+    app.formatter(std::make_shared<HelpFormatter>());
     app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION, tr("Print the version and exit"));
     app.set_help_flag("-h,--help", tr("Print this help and exit"));
     app.set_help_all_flag("--help-all", tr("Print the help of every command and exit"));

@@ -489,3 +489,14 @@ TEST_CASE_FIXTURE(Sandbox, "--lang en wins over a French locale") {
 }
 
 }  // namespace
+
+TEST_CASE_FIXTURE(Sandbox, "help names a positional argument once") {
+    auto english = dossier({"show", "--help"});
+    auto french = dossier({"--lang", "fr", "show", "--help"});
+
+    CHECK(english.exit_status == 0);
+    CHECK(english.out.find("  REF REQUIRED ") != std::string::npos);
+    CHECK(english.out.find("REF REF") == std::string::npos);
+    CHECK(french.out.find("  REF OBLIGATOIRE ") != std::string::npos);
+    CHECK(french.out.find("Utilisation: dossier show") != std::string::npos);
+}
