@@ -34,6 +34,14 @@ void restore_and_reraise(int signal) {
     std::raise(signal);
 }
 
+// Returns true when a read failed with an error after which it can be retried: EINTR, or
+// ERESTARTSYS (512), which some kernels let through when a debugger runs a function in the
+// process while it waits in read() (seen with gdb 13 on the 2-core CI machines).
+bool retry_read(ssize_t count) {
+    constexpr int restart_syscall = 512;
+    return count < 0 && (errno == EINTR || errno == restart_syscall);
+}
+
 // Reads bytes from `fd` up to a line feed or the end. Returns nullopt at the end with nothing read.
 std::optional<SecretBytes> read_line_from(int fd) {
     SecretBytes line;
@@ -41,7 +49,7 @@ std::optional<SecretBytes> read_line_from(int fd) {
     bool any = false;
     while (true) {
         auto count = ::read(fd, &byte, 1);
-        if (count < 0 && errno == EINTR) continue;
+        if (retry_read(count)) continue;
         if (count <= 0) break;
         any = true;
         if (byte == '\n') break;
@@ -165,7 +173,7 @@ SecretBytes read_secret_value(const std::string& prompt) {
     char buffer[4096];
     while (true) {
         auto count = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (count < 0 && errno == EINTR) continue;
+        if (retry_read(count)) continue;
         if (count < 0) throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot read standard input: {}")),
                                                               std::strerror(errno)));
         if (count == 0) break;

@@ -417,8 +417,10 @@ TEST_CASE("canary secret leaks nowhere") {
 std::string probe_script(const std::string& command, const std::string& feed, const std::string& wait_for) {
     return "umask 000\nulimit -c unlimited 2>/dev/null\nrm -f probe.fifo; mkfifo probe.fifo\n" + command +
            " &\npid=$!\nexec 4>probe.fifo\n" + feed + "\n" + wait_for +
-           "\ndumpable=$(gdb -p $pid -batch -nx -ex 'print (int)prctl(3,0,0,0,0)' 2>/dev/null </dev/null | sed -n "
-           "'s/^\\$1 = //p')\n"
+           "\ngdb_output=$(gdb -p $pid -batch -nx -ex 'print (int)prctl(3,0,0,0,0)' 2>&1 </dev/null)\n"
+           "dumpable=$(printf '%s\\n' \"$gdb_output\" | sed -n 's/^\\$1 = //p')\n"
+           // Some virtual machines refuse gdb's write of the registers that a call needs.
+           "case \"$gdb_output\" in *\"Couldn't write extended state\"*) echo gdb-cannot-call;; esac\n"
            "core=$(sed -n 's/^Max core file size *\\([^ ]*\\) *\\([^ ]*\\).*/\\1 \\2/p' /proc/$pid/limits)\n"
            "kill -ABRT $pid\nwait $pid\nstatus=$?\nexec 4>&-\n"
            "echo \"dumpable=$dumpable core=$core status=$status\"\n";
@@ -449,7 +451,12 @@ TEST_CASE("canary holders cannot dump core") {
 
     auto expect_protected = [&](const std::string& label, const ProcessResult& result) {
         INFO(label, ": ", result.out, result.err);
-        CHECK(contains(result.out, "dumpable=0 "));
+        if (contains(result.out, "gdb-cannot-call")) {
+            MESSAGE("gdb cannot call a function in another process on this machine: the dumpable flag of dossier is "
+                    "not checked");
+        } else {
+            CHECK(contains(result.out, "dumpable=0 "));
+        }
         CHECK(contains(result.out, " core=0 0 "));
         auto cores = scan::entries_with_prefix(sandbox.workspace(), "core");
         CHECK(cores.empty());
