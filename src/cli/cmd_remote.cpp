@@ -135,12 +135,12 @@ void run_clone(Context& context, const CloneOptions& options) {
     auto workspace = Workspace::open(target);
     auto remotes = WorkspaceRemotes::read(workspace);
     fs::create_directories(workspace.clients_dir());
-    std::vector<RepositoryOutcome> outcomes(remotes.clients.size());
-    run_repository_jobs(remotes.clients.size(), job_count(options.jobs), N_("cloning {}/{} repositories"),
+    std::vector<std::string> names;
+    for (const auto& listed : remotes.clients) names.push_back(listed.slug);
+    std::vector<RepositoryOutcome> outcomes = pending_outcomes(names, true);
+    bool interrupted = run_repository_jobs(remotes.clients.size(), job_count(options.jobs), N_("cloning {}/{} repositories"),
                         [&](std::size_t i) {
                             const auto& listed = remotes.clients[i];
-                            outcomes[i].name = listed.slug;
-                            outcomes[i].cloned = true;
                             auto url = remotes.url_for(listed.slug);
                             if (!url) {
                                 outcomes[i].result.state = git::SyncState::failed;
@@ -152,6 +152,7 @@ void run_clone(Context& context, const CloneOptions& options) {
                             }
                             try {
                                 git::clone(*url, workspace.clients_dir() / listed.slug);
+                                outcomes[i].result = git::SyncResult{};
                                 outcomes[i].result.state = git::SyncState::changed;
                             } catch (const Error& error) {
                                 outcomes[i].result.state = git::SyncState::failed;
@@ -164,6 +165,7 @@ void run_clone(Context& context, const CloneOptions& options) {
                                               "cloned the workspace into {} with {} clients", outcomes.size())),
                              target.string(), outcomes.size()));
     if (!succeeded) context.exit_status = ExitCode::failure;
+    if (interrupted) context.exit_status = ExitCode::interrupted;
 }
 
 }  // namespace

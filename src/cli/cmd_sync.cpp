@@ -106,6 +106,7 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
     git::SyncOptions base_options;
     base_options.author = context.author(nullptr);
     std::vector<RepositoryOutcome> outcomes;
+    bool interrupted = false;
 
     if (options.client.empty() && git::Repository::exists(workspace.root())) {
         auto workspace_repository = git::Repository::open(workspace.root());
@@ -120,13 +121,15 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
             if (git::Repository::exists(workspace.clients_dir() / client.slug)) continue;
             if (auto url = listed.url_for(client.slug)) missing.emplace_back(client.slug, *url);
         }
-        std::vector<RepositoryOutcome> cloned(missing.size());
-        run_repository_jobs(missing.size(), job_count(options.jobs), N_("cloning {}/{} repositories"), [&](std::size_t i) {
-            cloned[i].name = missing[i].first;
-            cloned[i].cloned = true;
+        std::vector<std::string> names;
+        for (const auto& [slug, url] : missing) names.push_back(slug);
+        std::vector<RepositoryOutcome> cloned = pending_outcomes(names, true);
+        interrupted = run_repository_jobs(missing.size(), job_count(options.jobs), N_("cloning {}/{} repositories"),
+                                          [&](std::size_t i) {
             try {
                 fs::create_directories(workspace.clients_dir());
                 git::clone(missing[i].second, workspace.clients_dir() / missing[i].first);
+                cloned[i].result = git::SyncResult{};
                 cloned[i].result.state = git::SyncState::changed;
             } catch (const Error& error) {
                 cloned[i].result.state = git::SyncState::failed;
@@ -138,9 +141,10 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
     }
 
     std::mutex serial;
-    std::vector<RepositoryOutcome> synced(clients.size());
-    run_repository_jobs(clients.size(), job_count(options.jobs), N_("syncing {}/{} repositories"), [&](std::size_t i) {
-        synced[i].name = clients[i].slug;
+    std::vector<std::string> names;
+    for (const auto& client : clients) names.push_back(client.slug);
+    std::vector<RepositoryOutcome> synced = pending_outcomes(names, false);
+    auto sync_one = [&](std::size_t i) {
         try {
             auto repository = git::Repository::open(clients[i].directory);
             git::SyncOptions sync_options = base_options;
@@ -151,7 +155,11 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
             synced[i].result.error = error.what();
             synced[i].result.hint = error.hint();
         }
-    });
+    };
+    if (!interrupted) {
+        interrupted = run_repository_jobs(clients.size(), job_count(options.jobs), N_("syncing {}/{} repositories"),
+                                          sync_one);
+    }
     outcomes.insert(outcomes.end(), synced.begin(), synced.end());
 
     bool succeeded = true;
@@ -171,6 +179,7 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
     if (changed && fs::exists(workspace.root() / ".dossier" / "index.sqlite")) context.search_index();
 
     if (!succeeded) context.exit_status = ExitCode::failure;
+    if (interrupted) context.exit_status = ExitCode::interrupted;
 }
 
 struct ResolveOptions {

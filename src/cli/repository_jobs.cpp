@@ -1,5 +1,6 @@
 #include "repository_jobs.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,15 +11,33 @@
 
 #include <fmt/format.h>
 
+#include "dossier/deferred_signals.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/terminal_renderer.hpp"
 #include "output.hpp"
 
 namespace dossier::cli {
 
-void run_repository_jobs(std::size_t count, std::size_t jobs, const std::string& progress_msgid,
+bool run_repository_jobs(std::size_t count, std::size_t jobs, const std::string& progress_msgid,
                          const std::function<void(std::size_t)>& job) {
     bool terminal = ::isatty(STDERR_FILENO) == 1;
+    // Ctrl-C or a kill lets the repositories in progress finish: the workers inherit the
+    // blocked signals, and a watcher takes them and stops the workers from starting others.
+    const DeferredSignals deferred;
+    std::atomic<bool> interrupted{false};
+    std::atomic<bool> finished{false};
+    std::thread watcher([&] {
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&signals, signal);
+        const timespec period{0, 50'000'000};
+        while (!finished) {
+            if (::sigtimedwait(&signals, nullptr, &period) > 0 && !interrupted.exchange(true)) {
+                print_notice(tr("interrupted: finishing the repositories in progress"));
+            }
+        }
+    });
+
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
@@ -29,7 +48,7 @@ void run_repository_jobs(std::size_t count, std::size_t jobs, const std::string&
                   << (finished == count ? "\n" : "") << std::flush;
     };
     auto worker = [&] {
-        for (std::size_t i = next++; i < count; i = next++) {
+        for (std::size_t i = next++; i < count && !interrupted; i = next++) {
             job(i);
             show(++done);
         }
@@ -39,6 +58,9 @@ void run_repository_jobs(std::size_t count, std::size_t jobs, const std::string&
     for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
     worker();
     for (auto& thread : pool) thread.join();
+    finished = true;
+    watcher.join();
+    return interrupted;
 }
 
 std::size_t job_count(int requested) {
@@ -77,6 +99,18 @@ const char* state_name(git::SyncState state) {
 }
 
 }  // namespace
+
+std::vector<RepositoryOutcome> pending_outcomes(const std::vector<std::string>& names, bool cloned) {
+    std::vector<RepositoryOutcome> outcomes(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        outcomes[i].name = names[i];
+        outcomes[i].cloned = cloned;
+        outcomes[i].result.state = git::SyncState::failed;
+        outcomes[i].result.error = tr("not started: the command was interrupted");
+        outcomes[i].result.hint = tr("run the command again");
+    }
+    return outcomes;
+}
 
 bool print_outcomes(const std::vector<RepositoryOutcome>& outcomes, bool color) {
     std::size_t width = 0;

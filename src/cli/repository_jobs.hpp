@@ -13,8 +13,9 @@
 namespace dossier::cli {
 
 // Runs `job(i)` for i in [0, count) on up to `jobs` threads, showing "VERB done/count
-// repositories" on a terminal. `job` must not throw.
-void run_repository_jobs(std::size_t count, std::size_t jobs, const std::string& progress_msgid,
+// repositories" on a terminal. `job` must not throw. After SIGINT, SIGTERM, SIGHUP or SIGQUIT
+// the jobs in progress finish and no other starts; returns true then.
+bool run_repository_jobs(std::size_t count, std::size_t jobs, const std::string& progress_msgid,
                          const std::function<void(std::size_t)>& job);
 
 // The number of repositories worked on at once: --jobs when given, else 8.
@@ -25,6 +26,9 @@ struct RepositoryOutcome {
     git::SyncResult result;
     bool cloned = false;  // the repository was cloned rather than synced
 };
+
+// Returns outcomes named by `names`, each failed as "interrupted" until its job replaces it.
+std::vector<RepositoryOutcome> pending_outcomes(const std::vector<std::string>& names, bool cloned);
 
 // Prints one line per repository on standard output, and the errors' hints and the way to
 // finish a conflict on standard error. Returns true when every repository succeeded.

@@ -259,6 +259,124 @@ std::optional<std::string> entry_content(git_repository* repo, const git_index_e
     return std::string(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
 }
 
+// The file in the Git folder that says sync is changing the working tree: it holds the commit
+// being brought in and the commit it is compared with (the merge base, or HEAD for a
+// fast-forward). It exists only while sync checks out or merges, so finding it means that a
+// sync was killed there, and recover_interrupted() puts the repository back.
+fs::path integration_marker(git_repository* repo) {
+    return fs::path(git_repository_path(repo)) / "dossier-sync";
+}
+
+void clear_integration(git_repository* repo) {
+    std::error_code error;
+    fs::remove(integration_marker(repo), error);
+}
+
+// Returns true when `ancestor` is `descendant` or one of its ancestors.
+bool contains_commit(git_repository* repo, const git_oid& descendant, const git_oid& ancestor) {
+    if (git_oid_equal(&descendant, &ancestor)) return true;
+    int rc = git_graph_descendant_of(repo, &descendant, &ancestor);
+    check(rc, N_("failed to compare with {}"), to_hex(ancestor));
+    return rc == 1;
+}
+
+// Returns the paths whose content differs between the trees of `from` (nullopt: no files)
+// and `to`: the paths that bringing in `to` may write.
+std::vector<std::string> changed_paths(git_repository* repo, const std::optional<git_oid>& from, const git_oid& to) {
+    TreePtr old_tree;
+    if (from) old_tree = tree_of(lookup_commit(repo, *from).get());
+    TreePtr new_tree = tree_of(lookup_commit(repo, to).get());
+    git_diff* diff = nullptr;
+    check(git_diff_tree_to_tree(&diff, repo, old_tree.get(), new_tree.get(), nullptr), N_("failed to compare with {}"),
+          to_hex(to));
+    DiffPtr owned(diff);
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+        const git_diff_delta* delta = git_diff_get_delta(diff, i);
+        paths.emplace_back(delta->old_file.path);
+        if (std::string_view(delta->new_file.path) != delta->old_file.path) paths.emplace_back(delta->new_file.path);
+    }
+    return paths;
+}
+
+// An exact pathspec of `paths` for libgit2; `paths` must outlive it.
+struct ExactPaths {
+    explicit ExactPaths(std::vector<std::string>& paths) {
+        for (auto& path : paths) pointers.push_back(path.data());
+        spec = {pointers.data(), pointers.size()};
+    }
+    std::vector<char*> pointers;
+    git_strarray spec{};
+};
+
+// Throws Error(conflict) naming the paths of `paths` that have changes not committed, in the
+// index or the working tree, or an untracked file: bringing in the remote's commit would
+// overwrite them.
+void check_unchanged(git_repository* repo, const fs::path& workdir, std::vector<std::string> paths) {
+    if (paths.empty()) return;
+    ExactPaths exact(paths);
+    git_status_options options = GIT_STATUS_OPTIONS_INIT;
+    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+    options.pathspec = exact.spec;
+    git_status_list* list = nullptr;
+    check(git_status_list_new(&list, repo, &options), N_("failed to read the status of {}"), display(workdir));
+    StatusListPtr owned(list);
+    std::vector<std::string> changed;
+    for (std::size_t i = 0; i < git_status_list_entrycount(list); ++i) {
+        const git_status_entry* entry = git_status_byindex(list, i);
+        const git_diff_delta* delta = entry->index_to_workdir != nullptr ? entry->index_to_workdir : entry->head_to_index;
+        if (entry->status != GIT_STATUS_CURRENT && delta != nullptr) changed.emplace_back(delta->new_file.path);
+    }
+    if (!changed.empty()) throw_local_changes(workdir, changed);
+}
+
+// Checks that the working tree can take the changes from `base` to `target`, then records
+// them in the marker, before sync writes anything.
+void mark_integration(git_repository* repo, const fs::path& workdir, const std::optional<git_oid>& base,
+                      const git_oid& target) {
+    check_unchanged(repo, workdir, changed_paths(repo, base, target));
+    write_file_atomically(integration_marker(repo), to_hex(target) + " " + (base ? to_hex(*base) : "-") + "\n");
+}
+
+// Puts back the state before a sync that was killed while it checked out or merged the remote's
+// commit. When that commit is not in HEAD yet, the index entries and files of every path that
+// it changes are HEAD's again: mark_integration() checked that the user had no change there.
+// A merge state is cleared, also when the merge commit was made before the kill.
+void recover_interrupted(git_repository* repo, const fs::path& workdir) {
+    std::error_code error;
+    if (!fs::exists(integration_marker(repo), error)) return;
+    std::string text = read_file(integration_marker(repo));
+    git_oid target, base;
+    bool has_base = text.size() >= 2 * GIT_OID_HEXSZ + 1 &&
+                    git_oid_fromstrn(&base, text.data() + GIT_OID_HEXSZ + 1, GIT_OID_HEXSZ) == 0;
+    auto head = reference_target(repo, "HEAD");
+    if (text.size() < GIT_OID_HEXSZ || git_oid_fromstrn(&target, text.data(), GIT_OID_HEXSZ) < 0 || !head) {
+        clear_integration(repo);
+        return;
+    }
+
+    if (!contains_commit(repo, *head, target)) {
+        auto paths = changed_paths(repo, has_base ? std::optional<git_oid>(base) : std::nullopt, target);
+        if (!paths.empty()) {
+            ExactPaths exact(paths);
+            CommitPtr commit = lookup_commit(repo, *head);
+            check(git_reset_default(repo, reinterpret_cast<const git_object*>(commit.get()), &exact.spec),
+                  N_("failed to put back the files of an interrupted sync in {}"), display(workdir));
+            git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+            options.checkout_strategy =
+                GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+            options.paths = exact.spec;
+            check(git_checkout_head(repo, &options), N_("failed to put back the files of an interrupted sync in {}"),
+                  display(workdir));
+        }
+    }
+    if (git_repository_state(repo) != GIT_REPOSITORY_STATE_NONE) {
+        check(git_repository_state_cleanup(repo), N_("failed to clear the merge state of {}"), display(workdir));
+    }
+    clear_integration(repo);
+}
+
 std::string merge_message(const std::string& branch) {
     return fmt::format("Merge {}/{} into {}\n", default_remote, branch, branch);
 }
@@ -353,14 +471,32 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
         if (behind > 0) {
             WriteLock lock(git_repository_path(repo), write_lock_timeout());
             result.pulled += behind;
-            if (ahead == 0) {
-                fast_forward(repo, workdir, branch, local, *upstream);
-            } else {
-                merge(repository, branch, upstream_name, options, result);
-                if (!result.conflicts.empty()) {
-                    result.state = SyncState::conflict;
-                    return true;
+            std::optional<git_oid> base = local;
+            if (local && ahead > 0) {
+                git_oid merge_base;
+                if (git_merge_base(&merge_base, repo, &*local, &*upstream) == 0) {
+                    base = merge_base;
+                } else {
+                    git_error_clear();  // unrelated histories: merge() says so
                 }
+            }
+            mark_integration(repo, workdir, base, *upstream);
+            try {
+                if (ahead == 0) {
+                    fast_forward(repo, workdir, branch, local, *upstream);
+                } else {
+                    merge(repository, branch, upstream_name, options, result);
+                }
+            } catch (const Error&) {
+                // Errors come before any write (local changes in the way, unrelated histories) or
+                // after Git's merge state records what is left, so the marker must not put back files.
+                clear_integration(repo);
+                throw;
+            }
+            clear_integration(repo);
+            if (!result.conflicts.empty()) {
+                result.state = SyncState::conflict;
+                return true;
             }
         }
     }
@@ -462,6 +598,10 @@ SyncResult sync(Repository& repository, const SyncOptions& options) {
     try {
         git_repository* repo = repository.raw();
         if (!remote_url(repository)) lookup_origin(repo, repository.workdir());
+        {
+            WriteLock lock(git_repository_path(repo), write_lock_timeout());
+            recover_interrupted(repo, repository.workdir());
+        }
 
         if (merge_in_progress(repository)) {
             WriteLock lock(git_repository_path(repo), write_lock_timeout());

@@ -290,7 +290,7 @@ TEST_CASE_FIXTURE(CompletionSandbox, "__complete stays out of help and suggestio
 
 TEST_CASE_FIXTURE(CompletionSandbox, "bash completes commands") {
     CHECK(bash("dossier sh") == Lines{"show"});
-    CHECK(bash("dossier c") == Lines{"check", "client", "completion"});
+    CHECK(bash("dossier c") == Lines{"check", "client", "clone", "completion"});
     CHECK(bash("dossier type ") == Lines{"show"});
     CHECK(bash("dossier client ") == Lines{"add", "list"});
     CHECK(bash("dossier __") == Lines{});
