@@ -60,6 +60,10 @@ struct SyncOptions {
     Signature author;             // of a merge commit
     ConflictResolver resolve;     // may be empty: then every conflicting path stays in conflict
     bool push = true;
+    // Puts the repository back as it was before the merge when conflicts remain, instead of
+    // leaving them for `dossier resolve`: for the workspace repository, whose dossier.yaml
+    // must stay readable for dossier to run at all.
+    bool abort_on_conflict = false;
 };
 
 // Brings `repository`'s current branch and the same branch of its remote "origin" together:

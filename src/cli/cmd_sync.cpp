@@ -111,7 +111,9 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
     if (options.client.empty() && git::Repository::exists(workspace.root())) {
         auto workspace_repository = git::Repository::open(workspace.root());
         list_new_clients(context, workspace, remotes, clients, workspace_repository);
-        outcomes.push_back({"workspace", git::sync(workspace_repository, base_options)});
+        git::SyncOptions workspace_options = base_options;
+        workspace_options.abort_on_conflict = true;
+        outcomes.push_back({"workspace", git::sync(workspace_repository, workspace_options)});
 
         // Clients that a teammate listed are cloned, once the workspace repository brought the list.
         auto pulled = Workspace::open(workspace.root());
@@ -274,6 +276,12 @@ void run_resolve(Context& context, const ResolveOptions& options) {
     if (options.theirs) chosen = entry->theirs;
     if (options.edit) chosen = edited_version(reference, *entry);
     git::resolve_conflict(repository, reference.path, chosen);
+    if (!options.edit) {
+        print_notice(fmt::format(
+            fmt::runtime(options.ours ? tr("kept your whole version of {}: the remote's changes to it are not in it")
+                                      : tr("kept the remote's whole version of {}: your changes to it are not in it")),
+            reference.to_string()));
+    }
 
     std::size_t left = conflicts.size() - 1;
     print_notice(fmt::format(fmt::runtime(tr("resolved {}")), reference.to_string()));

@@ -41,11 +41,11 @@ bool run_repository_jobs(std::size_t count, std::size_t jobs, const std::string&
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
-    auto show = [&](std::size_t finished) {
+    auto show = [&](std::size_t completed) {
         if (!terminal || count < 2) return;
         std::lock_guard lock(progress_mutex);
-        std::cerr << "\rdossier: " << fmt::format(fmt::runtime(tr(progress_msgid.c_str())), finished, count)
-                  << (finished == count ? "\n" : "") << std::flush;
+        std::cerr << "\rdossier: " << fmt::format(fmt::runtime(tr(progress_msgid.c_str())), completed, count)
+                  << (completed == count ? "\n" : "") << std::flush;
     };
     auto worker = [&] {
         for (std::size_t i = next++; i < count && !interrupted; i = next++) {
@@ -135,11 +135,16 @@ bool print_outcomes(const std::vector<RepositoryOutcome>& outcomes, bool color) 
                                       result.conflicts.size()),
                           "1;33", color);
             if (auto changes = describe_changes(result); !changes.empty()) line += " (" + changes + ")";
+            bool workspace = outcome.name == "workspace";
             for (const auto& conflict : result.conflicts) {
-                std::string reference = outcome.name == "workspace" ? conflict.path : outcome.name + "/" + conflict.path;
+                std::string reference = workspace ? conflict.path : outcome.name + "/" + conflict.path;
                 line += "\n    " + terminal_safe_line(reference);
                 if (!conflict.reason.empty()) line += ": " + terminal_safe_line(conflict.reason);
-                finish.push_back(reference);
+                if (!workspace) finish.push_back(reference);
+            }
+            if (workspace) {
+                line += std::string("\n    ") + tr("the workspace repository was left as it was: merge it with git pull, fix the "
+                                    "files, commit, then run dossier sync again");
             }
             break;
         }

@@ -26,6 +26,9 @@ using ConflictIteratorPtr = std::unique_ptr<git_index_conflict_iterator,
                                             GitDeleter<git_index_conflict_iterator, git_index_conflict_iterator_free>>;
 using RevwalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, git_revwalk_free>>;
 
+// The first line of an armored age block, which only credentials contain.
+constexpr const char* age_block_start = "-----BEGIN AGE ENCRYPTED FILE-----";
+
 // How many times sync fetches again when the remote moved between its fetch and its push.
 constexpr int max_rounds = 3;
 
@@ -339,6 +342,24 @@ void mark_integration(git_repository* repo, const fs::path& workdir, const std::
     write_file_atomically(integration_marker(repo), to_hex(target) + " " + (base ? to_hex(*base) : "-") + "\n");
 }
 
+// Makes the index entries and files of the paths that `target` changes since `base` those of
+// `head` again: undoes a checkout or merge toward `target`. mark_integration() checked that the
+// user had no change on these paths, so nothing of the user's is overwritten.
+void put_back(git_repository* repo, const fs::path& workdir, const git_oid& head, const std::optional<git_oid>& base,
+              const git_oid& target) {
+    auto paths = changed_paths(repo, base, target);
+    if (paths.empty()) return;
+    ExactPaths exact(paths);
+    CommitPtr commit = lookup_commit(repo, head);
+    check(git_reset_default(repo, reinterpret_cast<const git_object*>(commit.get()), &exact.spec),
+          N_("failed to put back the files of an interrupted sync in {}"), display(workdir));
+    git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+    options.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+    options.paths = exact.spec;
+    check(git_checkout_head(repo, &options), N_("failed to put back the files of an interrupted sync in {}"),
+          display(workdir));
+}
+
 // Puts back the state before a sync that was killed while it checked out or merged the remote's
 // commit. When that commit is not in HEAD yet, the index entries and files of every path that
 // it changes are HEAD's again: mark_integration() checked that the user had no change there.
@@ -357,19 +378,7 @@ void recover_interrupted(git_repository* repo, const fs::path& workdir) {
     }
 
     if (!contains_commit(repo, *head, target)) {
-        auto paths = changed_paths(repo, has_base ? std::optional<git_oid>(base) : std::nullopt, target);
-        if (!paths.empty()) {
-            ExactPaths exact(paths);
-            CommitPtr commit = lookup_commit(repo, *head);
-            check(git_reset_default(repo, reinterpret_cast<const git_object*>(commit.get()), &exact.spec),
-                  N_("failed to put back the files of an interrupted sync in {}"), display(workdir));
-            git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
-            options.checkout_strategy =
-                GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-            options.paths = exact.spec;
-            check(git_checkout_head(repo, &options), N_("failed to put back the files of an interrupted sync in {}"),
-                  display(workdir));
-        }
+        put_back(repo, workdir, *head, has_base ? std::optional<git_oid>(base) : std::nullopt, target);
     }
     if (git_repository_state(repo) != GIT_REPOSITORY_STATE_NONE) {
         check(git_repository_state_cleanup(repo), N_("failed to clear the merge state of {}"), display(workdir));
@@ -433,9 +442,24 @@ void merge(Repository& repository, const std::string& branch, const std::string&
             }
         }
         result.conflicts.push_back({conflict.path, reason});
+        // Conflict markers inside an age block would make the credential unreadable: the file
+        // keeps our version, and the index keeps both for dossier resolve.
+        bool credential = false;
+        for (const auto* version : {&conflict.base, &conflict.ours, &conflict.theirs}) {
+            credential = credential || (*version && version->value().find(age_block_start) != std::string::npos);
+        }
+        if (credential && conflict.ours) write_file_atomically(workdir / conflict.path, *conflict.ours);
     }
     result.merged = result.conflicts.empty();
-    if (result.merged) commit_merge(repo, workdir, options.author, merge_message(branch));
+    if (result.merged) {
+        commit_merge(repo, workdir, options.author, merge_message(branch));
+    } else if (options.abort_on_conflict) {
+        git_oid merge_base;
+        check(git_merge_base(&merge_base, repo, &*head, git_annotated_commit_id(theirs.get())),
+              N_("failed to find the merge base in {}"), display(workdir));
+        put_back(repo, workdir, *head, merge_base, *git_annotated_commit_id(theirs.get()));
+        check(git_repository_state_cleanup(repo), N_("failed to clear the merge state of {}"), display(workdir));
+    }
 }
 
 // Checks a file name taken from a conflict before it is written under the working tree.
@@ -540,6 +564,19 @@ void set_remote_url(Repository& repository, const std::string& url) {
         throw Error(ErrorKind::usage, describe(N_("invalid remote URL: {}"), url),
                     tr("give a URL such as ssh://git@server/msp/acme.git, git@server:msp/acme.git or "
                        "https://server/msp/acme.git"));
+    }
+    // A password or token written in the URL would be committed in dossier.yaml and printed.
+    if (auto scheme = url.find("://"); scheme != std::string::npos) {
+        auto authority_end = url.find('/', scheme + 3);
+        auto at = url.rfind('@', authority_end);
+        auto colon = url.find(':', scheme + 3);
+        if (at != std::string::npos && at > scheme && colon < at) {
+            std::string redacted = url.substr(0, colon) + url.substr(at);
+            throw Error(ErrorKind::usage,
+                        describe(N_("the remote URL contains a password or token: {}"), redacted + " (hidden)"),
+                        tr("remove it from the URL, and give it in DOSSIER_GIT_TOKEN or through a Git credential "
+                           "helper"));
+        }
     }
     if (remote_url(repository)) {
         check(git_remote_set_url(repository.raw(), default_remote, url.c_str()), N_("failed to set the remote URL {}"),

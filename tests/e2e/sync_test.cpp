@@ -241,6 +241,27 @@ TEST_CASE_FIXTURE(TeamSandbox, "push retried when the remote moves during sync")
     CHECK_REPOSITORY_HEALTHY(*this, acme());
 }
 
+TEST_CASE_FIXTURE(TeamSandbox, "workspace conflict leaves dossier usable") {
+    // Both technicians add a client: each sync lists it on the same line of dossier.yaml.
+    server.create_repository("delta.git");
+    server.create_repository("epsilon.git");
+    REQUIRE(add_client("Delta") == "delta");
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+    REQUIRE(as_second({"client", "add", "Epsilon"}).exit_status == 0);
+    std::string before = read_file(second() / "dossier.yaml");
+
+    auto result = as_second({"sync"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 3);
+    CHECK(result.out.find("the workspace repository was left as it was") != std::string::npos);
+    CHECK(read_file(second() / "dossier.yaml").find("<<<<<<<") == std::string::npos);
+    CHECK(git_output(second(), {"status", "--porcelain"}) == "");
+    CHECK(as_second({"list", "--client", "acme"}).exit_status == 0);
+    // The clients still synced: epsilon reached the server.
+    CHECK(git_output(server.root() / "epsilon.git", {"rev-parse", "main"}) == head(second() / "clients" / "epsilon") + "\n");
+}
+
 TEST_CASE_FIXTURE(TeamSandbox, "sync clones a client that a teammate added") {
     REQUIRE(add_client("Globex") == "globex");
     server.create_repository("globex.git");
@@ -307,6 +328,16 @@ TEST_CASE_FIXTURE(ClientSandbox, "remote set records the client for clone") {
     auto listed = json::parse(dossier({"remote", "list", "--json"}).out);
     CHECK(listed[1]["repository"] == "acme");
     CHECK(listed[1]["url"] == "ssh://git@git.example.test/msp/acme.git");
+}
+
+TEST_CASE_FIXTURE(ClientSandbox, "remote set rejects a token in the URL") {
+    auto result = dossier({"remote", "set", "acme", "https://bob:s3cr3tTOKEN@git.example.test/msp/acme.git"});
+
+    CHECK(result.exit_status == 2);
+    CHECK(result.err.find("password or token") != std::string::npos);
+    CHECK(result.err.find("s3cr3tTOKEN") == std::string::npos);
+    CHECK(git_output(acme(), {"remote"}) == "");
+    CHECK(read_file(workspace() / "dossier.yaml").find("s3cr3tTOKEN") == std::string::npos);
 }
 
 TEST_CASE_FIXTURE(ClientSandbox, "clone of a repository without dossier.yaml is rejected") {
