@@ -196,6 +196,48 @@ TEST_CASE("set refuses a value that breaks the schema") {
     CHECK(contains(Sandbox::read_file(sandbox.acme() / "assets/fw01.md"), "os_version: \"7.20\"\n"));
 }
 
+TEST_CASE("edit merges a version committed meanwhile") {
+    ClientSandbox sandbox;
+    // The editor keeps its buffer while another dossier command commits a new owner, then
+    // writes the buffer back with its own change: a new status.
+    auto editor = write_editor(sandbox, "editor.sh",
+                               "buffer=$(cat \"$1\")\n"
+                               "\"$DOSSIER_UNDER_TEST\" set acme/runbooks/vpn-reset owner=mlefevre || exit 1\n"
+                               "printf '%s\\n' \"$buffer\" | sed 's/^status: approved/status: review/' >\"$1\"\n");
+    sandbox.environment["EDITOR"] = editor.string();
+    sandbox.environment["DOSSIER_UNDER_TEST"] = DOSSIER_BINARY;
+
+    auto result = sandbox.dossier({"edit", "acme/runbooks/vpn-reset"});
+
+    INFO(result.err);
+    CHECK(result.exit_status == 0);
+    CHECK(contains(result.err, "your changes were merged"));
+    auto text = Sandbox::read_file(sandbox.acme() / "runbooks/vpn-reset.md");
+    CHECK(contains(text, "owner: mlefevre\n"));
+    CHECK(contains(text, "status: review\n"));
+    CHECK_REPOSITORY_HEALTHY(sandbox, sandbox.acme());
+}
+
+TEST_CASE("edit keeps both versions when the same key changed meanwhile") {
+    ClientSandbox sandbox;
+    auto editor = write_editor(sandbox, "editor.sh",
+                               "buffer=$(cat \"$1\")\n"
+                               "\"$DOSSIER_UNDER_TEST\" set acme/runbooks/vpn-reset owner=mlefevre || exit 1\n"
+                               "printf '%s\\n' \"$buffer\" | sed 's/^owner: .*/owner: bpetit/' >\"$1\"\n");
+    sandbox.environment["EDITOR"] = editor.string();
+    sandbox.environment["DOSSIER_UNDER_TEST"] = DOSSIER_BINARY;
+
+    auto result = sandbox.dossier({"edit", "acme/runbooks/vpn-reset"});
+
+    CHECK(result.exit_status == 3);
+    CHECK(contains(result.err, "between conflict markers"));
+    auto text = Sandbox::read_file(sandbox.acme() / "runbooks/vpn-reset.md");
+    CHECK(contains(text, "owner: mlefevre"));
+    CHECK(contains(text, "owner: bpetit"));
+    CHECK(sandbox.git_output(sandbox.acme(), {"show", "HEAD:runbooks/vpn-reset.md"}).find("owner: mlefevre") !=
+          std::string::npos);
+}
+
 TEST_CASE("edit validates and commits the editor's result") {
     ClientSandbox sandbox;
     Sandbox::write_file(sandbox.root() / "new-fw01.md", valid_asset);
