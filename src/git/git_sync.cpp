@@ -126,12 +126,12 @@ void fetch(git_remote* remote, const std::string& url) {
 
 // Pushes `branch` to the remote. Returns false when the remote refused it because it moved
 // (another push landed since the fetch): a new fetch and merge can fix that.
-bool push(git_remote* remote, const std::string& url, const std::string& branch) {
+bool push(git_remote* remote, const std::string& url, const std::string& branch, const std::string& remote_branch) {
     Authentication authentication(url);
     git_push_options options = GIT_PUSH_OPTIONS_INIT;
     authentication.install(options.callbacks);
 
-    std::string refspec = "refs/heads/" + branch + ":refs/heads/" + branch;
+    std::string refspec = "refs/heads/" + branch + ":refs/heads/" + remote_branch;
     char* refspec_text = refspec.data();
     git_strarray refspecs = {&refspec_text, 1};
     if (git_remote_push(remote, &refspecs, &options) < 0) {
@@ -470,6 +470,71 @@ void check_relative_path(const std::string& path) {
     if (bad) throw Error(ErrorKind::invalid_input, describe(N_("invalid path in conflict: {}"), path));
 }
 
+// Returns the names of the branches of origin that the last fetch saw, without HEAD.
+std::vector<std::string> remote_branches(git_repository* repo) {
+    std::vector<std::string> names;
+    git_branch_iterator* iterator = nullptr;
+    if (git_branch_iterator_new(&iterator, repo, GIT_BRANCH_REMOTE) < 0) {
+        git_error_clear();
+        return names;
+    }
+    git_reference* reference = nullptr;
+    git_branch_t type;
+    std::string prefix = std::string(default_remote) + "/";
+    while (git_branch_next(&reference, &type, iterator) == 0) {
+        const char* name = nullptr;
+        if (git_branch_name(&name, reference) == 0 && std::string_view(name).starts_with(prefix) &&
+            std::string_view(name) != prefix + "HEAD") {
+            names.emplace_back(name + prefix.size());
+        }
+        git_reference_free(reference);
+    }
+    git_branch_iterator_free(iterator);
+    git_error_clear();
+    return names;
+}
+
+// Returns the branch of the remote that `branch` follows: the one `branch.<name>.merge` names
+// when its remote is "origin" (as git clone and git push -u set), else the same name.
+std::string upstream_branch(git_repository* repo, const std::string& branch) {
+    git_config* config = nullptr;
+    if (git_repository_config_snapshot(&config, repo) < 0) {
+        git_error_clear();
+        return branch;
+    }
+    ConfigPtr owned(config);
+    const char* remote = nullptr;
+    const char* merge = nullptr;
+    if (git_config_get_string(&remote, config, ("branch." + branch + ".remote").c_str()) < 0 ||
+        git_config_get_string(&merge, config, ("branch." + branch + ".merge").c_str()) < 0) {
+        git_error_clear();
+        return branch;
+    }
+    std::string_view merged(merge);
+    if (std::string_view(remote) != default_remote || !merged.starts_with("refs/heads/")) return branch;
+    return std::string(merged.substr(std::string_view("refs/heads/").size()));
+}
+
+// Makes `branch` follow `remote_branch` of origin when it follows nothing yet and the remote has
+// that branch, so that plain git pull and git push work in the repository too.
+void track_upstream(git_repository* repo, const std::string& branch, const std::string& remote_branch) {
+    git_reference* local = nullptr;
+    if (git_branch_lookup(&local, repo, branch.c_str(), GIT_BRANCH_LOCAL) < 0) {
+        git_error_clear();
+        return;
+    }
+    ReferencePtr owned(local);
+    git_reference* upstream = nullptr;
+    if (git_branch_upstream(&upstream, local) == 0) {
+        git_reference_free(upstream);
+        return;
+    }
+    git_error_clear();
+    std::string name = std::string(default_remote) + "/" + remote_branch;
+    if (!reference_target(repo, "refs/remotes/" + name)) return;
+    if (git_branch_set_upstream(local, name.c_str()) < 0) git_error_clear();
+}
+
 // One fetch, integration and push. Returns false when the push must be tried again after a
 // new fetch because the remote moved.
 bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& result) {
@@ -478,11 +543,25 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
     auto url = remote_url(repository);
     RemotePtr remote = lookup_origin(repo, workdir);
     std::string branch = current_branch(repo, workdir);
+    std::string remote_branch = upstream_branch(repo, branch);
 
     fetch(remote.get(), *url);
-    std::string upstream_name = std::string("refs/remotes/") + default_remote + "/" + branch;
+    std::string upstream_name = std::string("refs/remotes/") + default_remote + "/" + remote_branch;
     auto local = reference_target(repo, "HEAD");
     auto upstream = reference_target(repo, upstream_name);
+    if (!local && !upstream) {
+        auto branches = remote_branches(repo);
+        if (!branches.empty()) {
+            std::string listed;
+            for (const auto& name : branches) listed += (listed.empty() ? "" : ", ") + name;
+            throw Error(ErrorKind::conflict,
+                        fmt::format(fmt::runtime(tr("the remote of {} has no branch {}; it has: {}")), display(workdir),
+                                    remote_branch, listed),
+                        fmt::format(fmt::runtime(tr("check out the branch to use with git -C {} switch {}, then run "
+                                                    "dossier sync again")),
+                                    display(workdir), branches.front()));
+        }
+    }
 
     if (upstream && (!local || !git_oid_equal(&*local, &*upstream))) {
         std::size_t ahead = 0, behind = 0;
@@ -531,7 +610,7 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
         if (count > 0) {
             bool accepted = false;
             try {
-                accepted = push(remote.get(), *url, branch);
+                accepted = push(remote.get(), *url, branch, remote_branch);
             } catch (const Error&) {
                 // Servers word a lost race differently ("fetch first", "failed to update ref"):
                 // whether the branch moved on the remote is what tells.
@@ -541,6 +620,7 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
             result.pushed += count;
         }
     }
+    track_upstream(repo, branch, remote_branch);
     return true;
 }
 
@@ -616,10 +696,21 @@ Repository clone(const std::string& url, const fs::path& directory) {
     // The remote's HEAD may name a branch it lacks (a server whose default branch is master,
     // holding main only), or the remote may be empty: dossier's branch is main.
     if (git_repository_head_unborn(repo) == 1) {
-        git_repository_set_head(repo, "refs/heads/main");
-        if (auto main = reference_target(repo, std::string("refs/remotes/") + default_remote + "/main")) {
+        std::string branch = "main";
+        auto target = reference_target(repo, std::string("refs/remotes/") + default_remote + "/main");
+        if (!target) {
+            // A remote with one branch of another name, such as trunk, is taken as it is.
+            auto branches = remote_branches(repo);
+            if (branches.size() == 1) {
+                branch = branches.front();
+                target = reference_target(repo, std::string("refs/remotes/") + default_remote + "/" + branch);
+            }
+        }
+        git_repository_set_head(repo, ("refs/heads/" + branch).c_str());
+        if (target) {
             try {
-                fast_forward(repo, directory, "main", std::nullopt, *main);
+                fast_forward(repo, directory, branch, std::nullopt, *target);
+                track_upstream(repo, branch, branch);
             } catch (const Error&) {
                 git_repository_free(repo);
                 throw;

@@ -262,6 +262,28 @@ TEST_CASE_FIXTURE(TeamSandbox, "workspace conflict leaves dossier usable") {
     CHECK(git_output(server.root() / "epsilon.git", {"rev-parse", "main"}) == head(second() / "clients" / "epsilon") + "\n");
 }
 
+TEST_CASE_FIXTURE(TeamSandbox, "sync follows the branch's upstream") {
+    // The second technician's branch is named master but follows the server's main.
+    git_output(second_acme(), {"branch", "-q", "-m", "main", "master"});
+    git_output(second_acme(), {"branch", "-q", "--set-upstream-to=origin/main", "master"});
+    REQUIRE(dossier({"set", "acme/runbooks/vpn-reset", "owner=mlefevre"}).exit_status == 0);
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+    REQUIRE(as_second({"set", "acme/contacts/jeanne-dupont", "phone=+33 4 00 00 00 00"}).exit_status == 0);
+
+    auto result = as_second({"sync", "--client", "acme"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 0);
+    CHECK(git_output(server.root() / "acme.git", {"branch", "--list"}) == "* main\n");
+    CHECK(git_output(server.root() / "acme.git", {"rev-parse", "main"}) == head(second_acme()) + "\n");
+    CHECK(read_file(second_acme() / "runbooks/vpn-reset.md").find("owner: mlefevre") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(TeamSandbox, "clone makes branches follow the server") {
+    CHECK(git_output(second_acme(), {"rev-parse", "--abbrev-ref", "main@{upstream}"}) == "origin/main\n");
+    CHECK(git_output(acme(), {"rev-parse", "--abbrev-ref", "main@{upstream}"}) == "origin/main\n");
+}
+
 TEST_CASE_FIXTURE(TeamSandbox, "sync clones a client that a teammate added") {
     REQUIRE(add_client("Globex") == "globex");
     server.create_repository("globex.git");
