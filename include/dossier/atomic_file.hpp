@@ -1,6 +1,7 @@
 // Reading files and replacing them atomically.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -29,5 +30,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 // each file as written, in the order of `files`.
 void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string_view>>& files,
                             std::vector<struct stat>* written = nullptr);
+
+// Removes the temporary files that a killed process left in `folder` and its subfolders while
+// it ran write_files_atomically, those modified at `since` or later. Skips folders whose name
+// starts with a dot and folders of other Git repositories, and does not follow symbolic
+// links. Files that cannot be removed, or read, stay.
+void remove_temporary_files(const std::filesystem::path& folder, std::chrono::system_clock::time_point since);
 
 }  // namespace dossier

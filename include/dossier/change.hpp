@@ -17,17 +17,47 @@ namespace dossier {
 // An exclusive lock on a client repository for the life of a Change, so that two dossier
 // processes writing one repository take turns. It is an flock on .git/dossier.lock, which the
 // system releases when the holder exits, so a killed process leaves no stale lock.
+//
+// The file also records what its holder does, so that the next holder can clean up after one
+// that was killed. Its first line is the holder's process id. A "change" line gives the time
+// from which the holder may write files, and a "commit" line names the commit step under way
+// and the commit being made. The holder removes both lines when it releases the lock, so a
+// holder that finds them knows that the previous one was killed: the flock proves it is gone.
 class WriteLock {
 public:
     // Waits up to `timeout` for the lock. Throws Error(conflict) naming the holder's process id
     // when it is still held then.
     WriteLock(const std::filesystem::path& git_dir, std::chrono::milliseconds timeout);
+    // Releases the lock and removes this holder's records. The records of a killed holder stay
+    // until clear_interrupted() is called.
     ~WriteLock();
     WriteLock(const WriteLock&) = delete;
     WriteLock& operator=(const WriteLock&) = delete;
 
+    // The time from which a killed previous holder may have written files, if there was one.
+    const std::optional<std::chrono::system_clock::time_point>& interrupted_change() const noexcept {
+        return interrupted_change_;
+    }
+
+    // The commit step during which a previous holder was killed, if any.
+    const std::optional<git::InterruptedCommit>& interrupted_commit() const noexcept { return interrupted_commit_; }
+
+    // Replaces the records of a killed holder with this holder's, once its leftovers are gone.
+    void clear_interrupted();
+
+    // Records that `step` of making `commit` begins, or with nullopt that no step is under way.
+    void record(const std::optional<std::pair<git::CommitStep, std::string>>& step);
+
 private:
+    void write_records();
+
     int fd_ = -1;
+    std::string pid_line_;
+    std::string change_line_;
+    std::string commit_line_;         // empty between commit steps
+    std::string interrupted_lines_;  // a killed holder's records, until clear_interrupted()
+    std::optional<std::chrono::system_clock::time_point> interrupted_change_;
+    std::optional<git::InterruptedCommit> interrupted_commit_;
 };
 
 // How long a writer waits for another process's lock: DOSSIER_LOCK_TIMEOUT seconds, else 10.
@@ -36,8 +66,9 @@ std::chrono::milliseconds write_lock_timeout();
 
 class Change {
 public:
-    // Takes the repository's write lock, then records where HEAD points: the commit only
-    // lands if it still points there.
+    // Takes the repository's write lock, cleans up after a dossier process killed while it held
+    // it (its temporary files, and with Repository::recover, the leftovers of its commit), then
+    // records where HEAD points: the commit only lands if it still points there.
     explicit Change(git::Repository& repository);
 
     // Writes `bytes` to `path` (relative to the repository) through a temporary file.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,25 @@ struct ChangedPath {
     std::string path;  // relative to the working directory, '/' separated
     std::optional<StagedFile> staged;
 };
+
+// The steps of Repository::commit during which libgit2 holds one of Git's lock files: a
+// process killed during one leaves that lock file behind.
+enum class CommitStep {
+    move_branch,  // the branch's lock, such as .git/refs/heads/main.lock, or .git/HEAD.lock
+    write_index,  // .git/index.lock
+};
+
+// A commit step that a killed dossier process began and never finished, as it recorded it.
+struct InterruptedCommit {
+    CommitStep step;
+    std::string commit;  // the full id of the commit it was making
+    // When the step began, by the coarse system clock that local file systems stamp files
+    // with. A clock set back, or a network file system's own clock, can make a lock file look
+    // older than the step: it then stays and the next commit names it.
+    std::chrono::system_clock::time_point began;
+};
+
+using CommitStepCallback = std::function<void(CommitStep step, const std::string& commit)>;
 
 // Returns user.name and user.email from the user's global and system Git configuration, for a
 // commit in a repository that does not exist yet, or nullopt when either is missing.
@@ -138,9 +158,19 @@ public:
     // The commit contains only `paths` on top of `expected_head`'s tree, like
     // `git commit --only`: other changes staged in the index stay staged and uncommitted.
     // Returns the new commit's id; when nothing changed, returns nullopt and commits nothing.
+    // `before_step`, when given, is called with the new commit's id before each CommitStep.
     std::optional<std::string> commit(const std::vector<ChangedPath>& paths, const std::string& message,
                                       const Signature& author,
-                                      const std::optional<std::string>& expected_head);
+                                      const std::optional<std::string>& expected_head,
+                                      const CommitStepCallback& before_step = {});
+
+    // Cleans up after a dossier process killed during `interrupted`. Removes the lock file of
+    // that step when its time shows that the killed process created it. When HEAD points at
+    // the interrupted commit, sets the index entries of the paths it changed to their entries
+    // in it, as the killed process would have. Any other lock file stays, and the commit that
+    // follows fails naming it. Throws Error(conflict) naming index.lock when the index needs
+    // that repair and another process holds the lock, and Error(git) on other failures.
+    void recover(const InterruptedCommit& interrupted);
 
     // Resolves a revision expression (HEAD~2, a tag, a short id) to a full commit id.
     // Throws Error(not_found) naming `rev`.
@@ -201,7 +231,8 @@ private:
 
     // commit() once each path is given once.
     std::optional<std::string> commit_unique(const std::vector<ChangedPath>& paths, const std::string& message,
-                                             const Signature& author, const std::optional<std::string>& expected_head);
+                                             const Signature& author, const std::optional<std::string>& expected_head,
+                                             const CommitStepCallback& before_step);
 
     std::unique_ptr<git_repository, Deleter> repo_;
     std::filesystem::path workdir_;

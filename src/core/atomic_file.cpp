@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -39,6 +40,18 @@ public:
 private:
     int fd_;
 };
+
+// The names of temporary files: "." + the file's name + ".tmp-" + the 6 letters or digits of mkstemp.
+constexpr std::string_view temporary_infix = ".tmp-";
+constexpr std::size_t temporary_suffix_size = 6;
+
+bool is_temporary_name(std::string_view name) {
+    if (name.size() < 2 + temporary_infix.size() + temporary_suffix_size || name.front() != '.') return false;
+    auto suffix = name.substr(name.size() - temporary_suffix_size);
+    return name.substr(name.size() - temporary_suffix_size - temporary_infix.size(), temporary_infix.size()) ==
+               temporary_infix &&
+           std::all_of(suffix.begin(), suffix.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
 
 void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
     while (!bytes.empty()) {
@@ -92,7 +105,8 @@ void write_files_atomically(const std::vector<std::pair<std::filesystem::path, s
                 folders.push_back(folder);
             }
 
-            std::string temporary = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+            std::string temporary =
+                (folder / ("." + path.filename().string() + std::string(temporary_infix) + "XXXXXX")).string();
             FileDescriptor fd(::mkstemp(temporary.data()));
             if (fd.get() < 0) throw_io(N_("failed to create a temporary file in {}: {}"), folder, errno);
             temporaries.push_back(temporary);
@@ -135,6 +149,30 @@ void write_files_atomically(const std::vector<std::pair<std::filesystem::path, s
     for (const auto& folder : folders) {
         FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY));
         if (directory.get() >= 0) ::fsync(directory.get());
+    }
+}
+
+void remove_temporary_files(const std::filesystem::path& folder, std::chrono::system_clock::time_point since) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::recursive_directory_iterator entries(folder, fs::directory_options::skip_permission_denied, error);
+    // An error ends the walk early, and the temporary files not reached yet stay.
+    for (; !error && entries != fs::recursive_directory_iterator(); entries.increment(error)) {
+        const auto& path = entries->path();
+        auto name = path.filename().string();
+        struct stat status {};
+        if (::lstat(path.c_str(), &status) != 0) continue;
+        if (S_ISDIR(status.st_mode)) {
+            // Another repository, such as a client's inside the workspace, has its own lock
+            // and may be written now. Folders such as .git and .dossier contain no documents.
+            std::error_code ignored;
+            if (name.starts_with('.') || fs::exists(path / ".git", ignored)) entries.disable_recursion_pending();
+            continue;
+        }
+        if (!S_ISREG(status.st_mode) || !is_temporary_name(name)) continue;
+        auto modified = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(status.st_mtim.tv_sec) + std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
+        if (modified >= since) ::unlink(path.c_str());
     }
 }
 

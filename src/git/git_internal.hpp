@@ -52,6 +52,12 @@ std::string describe(const char* msgid, const std::string& value);
 
 void check(int rc, const char* msgid, const std::string& value);
 
+// Throws Error(conflict) for a lock file held by another process, or left by one that died.
+[[noreturn]] void throw_locked(const char* msgid, const fs::path& lock);
+
+// Returns the lock file that moving `head` takes: its branch's when it is symbolic, else its own.
+fs::path head_lock_path(git_repository* repo, const git_reference* head);
+
 std::string to_hex(const git_oid& id);
 
 std::string display(const fs::path& path);

@@ -36,12 +36,6 @@ git_oid parse_oid(const std::string& hex) {
     return id;
 }
 
-// Throws Error(conflict) for a lock file held by another process, or left by one that died.
-[[noreturn]] void throw_locked(const char* msgid, const fs::path& lock) {
-    throw Error(ErrorKind::conflict, describe(msgid, display(lock)),
-                describe(N_("if no other git or dossier process is running, remove {}"), display(lock)));
-}
-
 // --- Committing --------------------------------------------------------------------------
 
 // Formats the message as `git commit` stores it, without trailing spaces or blank lines and
@@ -234,9 +228,7 @@ void move_head(git_repository* repo, const git_oid& commit_id, const std::option
 
     bool symbolic = git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC;
     std::string ref_name = symbolic ? git_reference_symbolic_target(head.get()) : "HEAD";
-    // Branches live in the common folder that linked worktrees share, HEAD in each worktree's own.
-    fs::path lock = fs::path(symbolic ? git_repository_commondir(repo) : git_repository_path(repo)) /
-                    (ref_name + ".lock");
+    fs::path lock = head_lock_path(repo, head.get());
 
     git_reference* moved = nullptr;
     int rc = 0;
@@ -548,7 +540,8 @@ std::optional<Signature> Repository::configured_signature() const {
 
 std::optional<std::string> Repository::commit(const std::vector<ChangedPath>& paths, const std::string& message,
                                                const Signature& author,
-                                               const std::optional<std::string>& expected_head) {
+                                               const std::optional<std::string>& expected_head,
+                                               const CommitStepCallback& before_step) {
     // A path written twice in one change is committed once, as last written.
     std::vector<ChangedPath> unique_paths;
     {
@@ -558,12 +551,13 @@ std::optional<std::string> Repository::commit(const std::vector<ChangedPath>& pa
         }
         std::reverse(unique_paths.begin(), unique_paths.end());
     }
-    return commit_unique(unique_paths, message, author, expected_head);
+    return commit_unique(unique_paths, message, author, expected_head, before_step);
 }
 
 std::optional<std::string> Repository::commit_unique(const std::vector<ChangedPath>& paths, const std::string& message,
                                                       const Signature& author,
-                                                      const std::optional<std::string>& expected_head) {
+                                                      const std::optional<std::string>& expected_head,
+                                                      const CommitStepCallback& before_step) {
     std::string stored_message = prettify_message(message);
     std::optional<git_oid> expected;
     CommitPtr parent;
@@ -599,10 +593,12 @@ std::optional<std::string> Repository::commit_unique(const std::vector<ChangedPa
     // The reflog entry names the same person as the commit rather than libgit2's fallback.
     check(git_repository_set_ident(raw(), author.name.c_str(), author.email.c_str()),
           N_("invalid author for the commit: {}"), author.name + " <" + author.email + ">");
+    if (before_step) before_step(CommitStep::move_branch, to_hex(commit_id));
     move_head(raw(), commit_id, expected, summary_prefix + first_line);
 
     // The index is written only once the branch has moved, so a failed commit leaves it as it was.
     rollback.dismiss();
+    if (before_step) before_step(CommitStep::write_index, to_hex(commit_id));
     if (git_index_write(index.get()) < 0) {
         throw_git(describe(N_("failed to write the index: {}"), git_index_path(index.get())),
                   describe(N_("commit {} was made; run `git add` on its files to update the index"),

@@ -37,6 +37,17 @@ void check(int rc, const char* msgid, const std::string& value) {
     }
 }
 
+[[noreturn]] void throw_locked(const char* msgid, const fs::path& lock) {
+    throw Error(ErrorKind::conflict, describe(msgid, display(lock)),
+                describe(N_("if no other git or dossier process is running, remove {}"), display(lock)));
+}
+
+fs::path head_lock_path(git_repository* repo, const git_reference* head) {
+    if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) return fs::path(git_repository_path(repo)) / "HEAD.lock";
+    // Branches live in the common folder that linked worktrees share, HEAD in each worktree's own.
+    return fs::path(git_repository_commondir(repo)) / (std::string(git_reference_symbolic_target(head)) + ".lock");
+}
+
 std::string to_hex(const git_oid& id) {
     char text[GIT_OID_HEXSZ + 1] = {};
     git_oid_tostr(text, sizeof text, &id);

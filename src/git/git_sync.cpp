@@ -2,8 +2,12 @@
 #include "dossier/git_sync.hpp"
 
 #include <git2.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <ctime>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -340,6 +344,63 @@ void mark_integration(git_repository* repo, const fs::path& workdir, const std::
                       const git_oid& target) {
     check_unchanged(repo, workdir, changed_paths(repo, base, target));
     write_file_atomically(integration_marker(repo), to_hex(target) + " " + (base ? to_hex(*base) : "-") + "\n");
+}
+
+// A record in the Git folder, `dossier-sync-PID`, that process PID is syncing the repository
+// since the time it holds (nanoseconds since the epoch). libgit2 takes lock files of Git's
+// own (refs/remotes/origin/main.lock, FETCH_HEAD.lock, index.lock) while it fetches, merges
+// and pushes, and a killed sync leaves them behind. The record tells the next sync which of
+// them a dead sync left.
+class SyncRecord {
+public:
+    explicit SyncRecord(git_repository* repo)
+        : path_(fs::path(git_repository_path(repo)) / ("dossier-sync-" + std::to_string(::getpid()))) {
+        timespec now{};
+        ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+        write_file_atomically(path_, std::to_string(static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec) +
+                                         "\n");
+    }
+    ~SyncRecord() {
+        std::error_code error;
+        fs::remove(path_, error);
+    }
+    SyncRecord(const SyncRecord&) = delete;
+    SyncRecord& operator=(const SyncRecord&) = delete;
+
+private:
+    fs::path path_;
+};
+
+// Removes the lock files that a killed sync left in the Git folder: those made since its record's
+// time, while its process is gone. A lock file made before, or by a live process, stays, and
+// the command that meets it names it.
+void remove_dead_sync_locks(git_repository* repo) {
+    fs::path git_dir = git_repository_path(repo);
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(git_dir, error)) {
+        std::string name = entry.path().filename().string();
+        if (!name.starts_with("dossier-sync-")) continue;
+        long pid = std::strtol(name.c_str() + 13, nullptr, 10);
+        if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+
+        long long since = 0;
+        try {
+            since = std::stoll(read_file(entry.path()));
+        } catch (const std::exception&) {
+            since = 0;
+        }
+        auto started = std::chrono::file_clock::from_sys(std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(since))));
+        for (auto it = fs::recursive_directory_iterator(git_dir, error); it != fs::recursive_directory_iterator();
+             it.increment(error)) {
+            if (it->path().extension() != ".lock" || it->path().filename() == "dossier.lock") continue;
+            if (it->path().parent_path().filename() == "objects") it.disable_recursion_pending();
+            std::error_code stat_error;
+            auto written = fs::last_write_time(it->path(), stat_error);
+            if (!stat_error && written >= started) fs::remove(it->path(), stat_error);
+        }
+        fs::remove(entry.path(), error);
+    }
 }
 
 // Makes the index entries and files of the paths that `target` changes since `base` those of
@@ -728,8 +789,10 @@ SyncResult sync(Repository& repository, const SyncOptions& options) {
         if (!remote_url(repository)) lookup_origin(repo, repository.workdir());
         {
             WriteLock lock(git_repository_path(repo), write_lock_timeout());
+            remove_dead_sync_locks(repo);
             recover_interrupted(repo, repository.workdir());
         }
+        SyncRecord record(repo);
 
         if (merge_in_progress(repository)) {
             WriteLock lock(git_repository_path(repo), write_lock_timeout());

@@ -198,7 +198,19 @@ RefreshSummary SearchIndex::build_locked(const IndexProgress& progress) {
         summary.documents = files.size();
     }
     index::flush_to_disk(building);
+    // A rollback journal left by a process killed while it wrote the old file contains pages
+    // of the old file, and SQLite would copy them into the new one when it next opens it. No
+    // live dossier process writes the old file, since this one has the exclusive lock.
+    fs::path old_journal = state_->file;
+    old_journal += "-journal";
     std::error_code error;
+    fs::remove(old_journal, error);
+    if (error) {
+        throw Error(ErrorKind::io,
+                    fmt::format(fmt::runtime(tr("cannot remove the journal of the old search index {}: {}")),
+                                old_journal.string(), error.message()),
+                    tr("check that the workspace's .dossier folder can be written"));
+    }
     fs::rename(building, state_->file, error);
     if (error) {
         throw Error(ErrorKind::io,

@@ -7,7 +7,9 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace dossier::e2e {
@@ -79,14 +81,28 @@ std::string find_program(const std::string& program, const std::string& search_p
 }
 
 // Reads both pipes until both reach end of file, so that neither child stream can fill up
-// and block the child while the other is being read.
-void drain(int out_fd, int err_fd, ProcessResult& result) {
+// and block the child while the other is being read. At `kill_at`, if given, sends SIGKILL to
+// `pid` and goes on reading until the pipes close.
+void drain(int out_fd, int err_fd, ProcessResult& result, pid_t pid,
+           std::optional<std::chrono::steady_clock::time_point> kill_at) {
     std::array<pollfd, 2> fds{pollfd{out_fd, POLLIN, 0}, pollfd{err_fd, POLLIN, 0}};
     std::array<std::string*, 2> targets{&result.out, &result.err};
     int open_count = 2;
     char buffer[65536];
     while (open_count > 0) {
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
+        int timeout_ms = -1;
+        if (kill_at) {
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(*kill_at - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                // The child is not reaped before waitpid below, so `pid` still names it.
+                ::kill(pid, SIGKILL);
+                kill_at.reset();
+                continue;
+            }
+            timeout_ms = static_cast<int>(left.count());
+        }
+        int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+        if (ready < 0) {
             if (errno == EINTR) continue;
             throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
         }
@@ -104,11 +120,8 @@ void drain(int out_fd, int err_fd, ProcessResult& result) {
     }
 }
 
-}  // namespace
-
-ProcessResult run_process(const std::vector<std::string>& arguments,
-                          const std::map<std::string, std::string>& environment,
-                          const std::filesystem::path& directory) {
+ProcessResult run(const std::vector<std::string>& arguments, const std::map<std::string, std::string>& environment,
+                  const std::filesystem::path& directory, std::optional<std::chrono::microseconds> kill_after) {
     if (arguments.empty()) throw std::runtime_error("run_process needs a program");
 
     auto path = environment.find("PATH");
@@ -130,6 +143,7 @@ ProcessResult run_process(const std::vector<std::string>& arguments,
     Pipe err;
     Pipe status;
 
+    const auto started = std::chrono::steady_clock::now();
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
@@ -142,7 +156,9 @@ ProcessResult run_process(const std::vector<std::string>& arguments,
     status.write_end.reset();
 
     ProcessResult result;
-    drain(out.read_end.get(), err.read_end.get(), result);
+    std::optional<std::chrono::steady_clock::time_point> kill_at;
+    if (kill_after) kill_at = started + *kill_after;
+    drain(out.read_end.get(), err.read_end.get(), result, pid, kill_at);
 
     int child_errno = 0;
     auto status_bytes = ::read(status.read_end.get(), &child_errno, sizeof child_errno);
@@ -158,6 +174,20 @@ ProcessResult run_process(const std::vector<std::string>& arguments,
     if (WIFEXITED(wait_status)) result.exit_status = WEXITSTATUS(wait_status);
     if (WIFSIGNALED(wait_status)) result.exit_status = 128 + WTERMSIG(wait_status);
     return result;
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& arguments,
+                          const std::map<std::string, std::string>& environment,
+                          const std::filesystem::path& directory) {
+    return run(arguments, environment, directory, std::nullopt);
+}
+
+ProcessResult run_process_killed_after(const std::vector<std::string>& arguments,
+                                       const std::map<std::string, std::string>& environment,
+                                       const std::filesystem::path& directory, std::chrono::microseconds kill_after) {
+    return run(arguments, environment, directory, kill_after);
 }
 
 }  // namespace dossier::e2e

@@ -1,6 +1,7 @@
 // Running a program with a given environment and folder, capturing its output and exit status.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -22,5 +23,11 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& arguments,
                           const std::map<std::string, std::string>& environment,
                           const std::filesystem::path& directory);
+
+// Runs the program like run_process, and sends it SIGKILL once `kill_after` has passed since
+// it started, unless it ended before. Its exit status is then 128 + SIGKILL (137).
+ProcessResult run_process_killed_after(const std::vector<std::string>& arguments,
+                                       const std::map<std::string, std::string>& environment,
+                                       const std::filesystem::path& directory, std::chrono::microseconds kill_after);
 
 }  // namespace dossier::e2e

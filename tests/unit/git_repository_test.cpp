@@ -4,9 +4,14 @@
 #include <doctest/doctest.h>
 #include <git2.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -642,6 +647,237 @@ TEST_CASE_FIXTURE(GitFixture, "configured_signature reads the repository configu
     REQUIRE(signature.has_value());
     CHECK(signature->name == "Claire Petit");
     CHECK(signature->email == "claire@example.com");
+}
+
+// --- Cleaning up after a killed commit ---------------------------------------------------
+
+namespace {
+
+using dossier::Change;
+using dossier::WriteLock;
+using dossier::git::CommitStep;
+using namespace std::chrono_literals;
+
+// Runs `work` with the write lock of `repo` held in a child process, which then exits at once
+// as a killed process would, without releasing anything.
+void hold_lock_and_die(const Repository& repo, const std::function<void(WriteLock&)>& work) {
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // The child exits with the lock held, and never returns into the test runner.
+        try {
+            WriteLock lock(repo.workdir() / ".git", 1s);
+            work(lock);
+            ::_exit(0);
+        } catch (...) {
+            ::_exit(1);
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+// Leaves the write lock's records of `step` of making `commit`, as a process killed during
+// that step does.
+void leave_record(const Repository& repo, CommitStep step, const std::string& commit) {
+    hold_lock_and_die(repo, [&](WriteLock& lock) { lock.record(std::pair(step, commit)); });
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(GitFixture, "change removes index.lock of a killed commit") {
+    Repository repo = Repository::init(dir());
+    std::string head = commit_file(repo, "index.md", "# Client\n", "Create client");
+    leave_record(repo, CommitStep::write_index, head);
+    fs::path lock = dir() / ".git" / "index.lock";
+    write_file(lock, "");
+
+    Change change(repo);
+
+    CHECK_FALSE(fs::exists(lock));
+    change.write("index.md", "# Client\n\nEdited.\n");
+    CHECK(change.commit("Edit index", author).has_value());
+    CHECK(git_output(dir(), "status --porcelain").empty());
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change removes the branch lock of a killed commit") {
+    Repository repo = Repository::init(dir());
+    std::string head = commit_file(repo, "index.md", "# Client\n", "Create client");
+    leave_record(repo, CommitStep::move_branch, std::string(40, 'a'));
+    fs::path branch_lock = dir() / ".git" / "refs" / "heads" / "main.lock";
+    fs::path index_lock = dir() / ".git" / "index.lock";
+    write_file(branch_lock, "");
+    write_file(index_lock, "");
+
+    Change change(repo);
+
+    CHECK_FALSE(fs::exists(branch_lock));
+    // The killed process was moving the branch, so index.lock is someone else's.
+    CHECK(fs::exists(index_lock));
+    CHECK(repo.head_commit() == head);
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change keeps a lock file older than the killed step") {
+    Repository repo = Repository::init(dir());
+    std::string head = commit_file(repo, "index.md", "# Client\n", "Create client");
+    fs::path lock = dir() / ".git" / "index.lock";
+    write_file(lock, "");
+    fs::last_write_time(lock, fs::last_write_time(lock) - 1h);
+    leave_record(repo, CommitStep::write_index, head);
+
+    Change change(repo);
+    write_file(dir() / "index.md", "# Client\n\nEdited.\n");
+    change.write("index.md", "# Client\n\nEdited.\n");
+
+    CHECK(fs::exists(lock));
+    try {
+        change.commit("Edit index", author);
+        FAIL("commit succeeded");
+    } catch (const Error& error) {
+        CHECK(error.kind() == ErrorKind::conflict);
+        CHECK(std::string(error.what()).find(lock.string()) != std::string::npos);
+    }
+    CHECK(repo.head_commit() == head);
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change keeps a lock file without a killed commit") {
+    Repository repo = Repository::init(dir());
+    commit_file(repo, "index.md", "# Client\n", "Create client");
+    fs::path lock = dir() / ".git" / "index.lock";
+    write_file(lock, "");
+
+    Change change(repo);
+
+    CHECK(fs::exists(lock));
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change stages the paths of a commit whose index was not written") {
+    Repository repo = Repository::init(dir());
+    commit_file(repo, "index.md", "# Client\n", "Create client");
+    commit_file(repo, "gone.md", "# Gone\n", "Add a file to remove");
+    write_file(dir() / "index.md", "# Client\n\nEdited.\n");
+    write_file(dir() / "new.md", "# New\n");
+    fs::remove(dir() / "gone.md");
+    // The killed process moved the branch, then died before it wrote the index.
+    std::vector<ChangedPath> paths{{"index.md", std::nullopt}, {"new.md", std::nullopt}, {"gone.md", std::nullopt}};
+    std::string killed = *repo.commit(paths, "Edit", author, repo.head_commit());
+    REQUIRE(run_git(dir(), "read-tree HEAD~1").status == 0);
+    write_file(dir() / "staged.md", "# Staged by hand\n");
+    REQUIRE(run_git(dir(), "add staged.md").status == 0);
+    auto stale = git_output(dir(), "status --porcelain");
+    CHECK(stale.find("index.md") != std::string::npos);
+    CHECK(stale.find("new.md") != std::string::npos);
+    CHECK(stale.find("gone.md") != std::string::npos);
+    leave_record(repo, CommitStep::write_index, killed);
+
+    Change change(repo);
+
+    CHECK(git_output(dir(), "status --porcelain") == "A  staged.md");
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change leaves the index alone when the killed commit did not land") {
+    Repository repo = Repository::init(dir());
+    commit_file(repo, "index.md", "# Client\n", "Create client");
+    write_file(dir() / "index.md", "# Client\n\nStaged by hand.\n");
+    REQUIRE(run_git(dir(), "add index.md").status == 0);
+    leave_record(repo, CommitStep::move_branch, std::string(40, 'b'));
+
+    Change change(repo);
+
+    CHECK(git_output(dir(), "status --porcelain") == "M  index.md");
+}
+
+TEST_CASE_FIXTURE(GitFixture, "write lock timeout names only the holder's process id") {
+    Repository repo = Repository::init(dir());
+    std::string head = commit_file(repo, "index.md", "# Client\n", "Create client");
+    WriteLock holder(dir() / ".git", 1s);
+    holder.record(std::pair(CommitStep::write_index, head));
+
+    try {
+        WriteLock waiter(dir() / ".git", 50ms);
+        FAIL("the second lock was granted while the first was held");
+    } catch (const Error& error) {
+        CHECK(std::string(error.what()).find("(process id " + std::to_string(::getpid()) + ")") != std::string::npos);
+        CHECK(std::string(error.what()).find(head) == std::string::npos);
+    }
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change removes temporary files of a killed change") {
+    Repository repo = Repository::init(dir());
+    commit_file(repo, "index.md", "# Client\n", "Create client");
+    fs::path older = dir() / "notes" / ".old.md.tmp-Older1";
+    write_file(older, "from before the killed change");
+    fs::last_write_time(older, fs::last_write_time(older) - 1h);
+    fs::path temporary = dir() / "notes" / ".plan.md.tmp-Ab12Cd";
+    fs::path similar = dir() / "notes" / ".plan.md.tmp-1";
+    fs::path in_git = dir() / ".git" / ".config.tmp-Ab12Cd";
+    fs::path in_state = dir() / ".dossier" / ".index.stamp.tmp-Ab12Cd";
+    fs::create_directories(dir() / "clients" / "other" / ".git");
+    fs::path in_other_repository = dir() / "clients" / "other" / ".plan.md.tmp-Ab12Cd";
+    hold_lock_and_die(repo, [&](WriteLock&) {
+        write_file(temporary, "half written");
+        write_file(similar, "a user's file");
+        write_file(in_git, "not a working tree file");
+        write_file(in_state, "written under another lock");
+        write_file(in_other_repository, "written under another lock");
+    });
+
+    Change change(repo);
+
+    CHECK_FALSE(fs::exists(temporary));
+    CHECK(fs::exists(older));
+    CHECK(fs::exists(similar));
+    CHECK(fs::exists(in_git));
+    CHECK(fs::exists(in_state));
+    CHECK(fs::exists(in_other_repository));
+}
+
+TEST_CASE_FIXTURE(GitFixture, "change keeps temporary files after a clean release") {
+    Repository repo = Repository::init(dir());
+    commit_file(repo, "index.md", "# Client\n", "Create client");
+    fs::path temporary = dir() / ".plan.md.tmp-Ab12Cd";
+    {
+        WriteLock lock(dir() / ".git", 1s);
+        write_file(temporary, "written by hand");
+    }
+
+    Change change(repo);
+
+    CHECK(fs::exists(temporary));
+}
+
+TEST_CASE_FIXTURE(GitFixture, "records of a killed holder survive a failed cleanup") {
+    Repository repo = Repository::init(dir());
+    std::string head = commit_file(repo, "index.md", "# Client\n", "Create client");
+    leave_record(repo, CommitStep::write_index, head);
+    {
+        WriteLock lock(dir() / ".git", 1s);
+        REQUIRE(lock.interrupted_commit().has_value());
+        // Released without clear_interrupted(), as when the cleanup throws.
+    }
+
+    WriteLock lock(dir() / ".git", 1s);
+
+    REQUIRE(lock.interrupted_commit().has_value());
+    CHECK(lock.interrupted_commit()->commit == head);
+    CHECK(lock.interrupted_commit()->step == CommitStep::write_index);
+    CHECK(lock.interrupted_change().has_value());
+}
+
+TEST_CASE_FIXTURE(GitFixture, "clean release leaves no records") {
+    Repository repo = Repository::init(dir());
+    std::string head = commit_file(repo, "index.md", "# Client\n", "Create client");
+    {
+        WriteLock lock(dir() / ".git", 1s);
+        lock.record(std::pair(CommitStep::move_branch, head));
+    }
+
+    WriteLock lock(dir() / ".git", 1s);
+
+    CHECK_FALSE(lock.interrupted_commit().has_value());
+    CHECK_FALSE(lock.interrupted_change().has_value());
 }
 
 }  // TEST_SUITE

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -1144,6 +1146,49 @@ TEST_CASE_FIXTURE(DamageFixture, "index damaged while open is rebuilt by search"
 
     CHECK(rebuilt.rebuilt == RebuildReason::damaged);
     CHECK(sorted_references(results) == "acme/kb/ticket");
+}
+
+namespace {
+
+// Leaves a hot rollback journal beside the index, as a process killed in the middle of a
+// refresh does. A child process empties most tables in a transaction, with a cache small
+// enough that changed pages reach the file, then exits without committing.
+void leave_hot_journal(const fs::path& index_file) {
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        sqlite3* database = nullptr;
+        int code = sqlite3_open_v2(index_file.c_str(), &database, SQLITE_OPEN_READWRITE, nullptr);
+        code = code == SQLITE_OK ? sqlite3_exec(database,
+                                                "PRAGMA cache_size = 1; BEGIN IMMEDIATE; DELETE FROM documents; "
+                                                "DELETE FROM fields; DELETE FROM text_data; DELETE FROM text_idx;",
+                                                nullptr, nullptr, nullptr)
+                                 : code;
+        ::_exit(code == SQLITE_OK ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    fs::path journal = index_file;
+    journal += "-journal";
+    REQUIRE(fs::exists(journal));
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(DamageFixture, "journal of a killed refresh stays out of the rebuilt index") {
+    leave_hot_journal(index_file());
+    // The edit makes the pages in the journal differ from those of the rebuilt file.
+    write("acme", "kb/ticket.md", "---\ntype: note\ntitle: Ticket\n---\nThe tunnel failed again.\n");
+
+    auto summary = SearchIndex(workspace()).refresh();
+
+    CHECK(summary.rebuilt == RebuildReason::damaged);
+    CHECK(found("tunnel") == "acme/kb/ticket");
+    CHECK(found("ipsec") == "");
+    CHECK(found("vpn") == "acme/runbooks/vpn-reset beta/runbooks/backup");
+    CHECK(SearchIndex(workspace()).refresh().rebuilt == RebuildReason::none);
 }
 
 TEST_CASE_FIXTURE(SearchIndexFixture, "snippet of a document of 100,000 matching lines comes fast") {
