@@ -1,5 +1,5 @@
-// Where a workspace's repositories live on the Git server: the URL pattern of dossier.yaml and
-// the clients it lists, so that `dossier clone` finds every client repository.
+// The Git server URLs of a workspace's repositories: the URL pattern of dossier.yaml and the
+// clients it lists, so that `dossier clone` finds every client repository.
 #pragma once
 
 #include <optional>

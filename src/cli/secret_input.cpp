@@ -35,8 +35,8 @@ void restore_and_reraise(int signal) {
 }
 
 // Returns true when a read failed with an error after which it can be retried: EINTR, or
-// ERESTARTSYS (512), which some kernels let through when a debugger runs a function in the
-// process while it waits in read() (seen with gdb 13 on the 2-core CI machines).
+// ERESTARTSYS (512). Some kernels let 512 through when a debugger runs a function in the
+// process while it waits in read(), as gdb 13 does on the 2-core CI machines.
 bool retry_read(ssize_t count) {
     constexpr int restart_syscall = 512;
     return count < 0 && (errno == EINTR || errno == restart_syscall);

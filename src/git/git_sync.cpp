@@ -266,8 +266,8 @@ std::optional<std::string> entry_content(git_repository* repo, const git_index_e
     return std::string(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
 }
 
-// The file in the Git folder that says sync is changing the working tree: it holds the commit
-// being brought in and the commit it is compared with (the merge base, or HEAD for a
+// The file in the Git folder that marks a sync changing the working tree. It contains the
+// commit being brought in and the commit it is compared with (the merge base, or HEAD for a
 // fast-forward). It exists only while sync checks out or merges, so finding it means that a
 // sync was killed there, and recover_interrupted() puts the repository back.
 fs::path integration_marker(git_repository* repo) {
@@ -347,7 +347,7 @@ void mark_integration(git_repository* repo, const fs::path& workdir, const std::
 }
 
 // A record in the Git folder, `dossier-sync-PID`, that process PID is syncing the repository
-// since the time it holds (nanoseconds since the epoch). libgit2 takes lock files of Git's
+// since the time it contains (nanoseconds since the epoch). libgit2 takes lock files of Git's
 // own (refs/remotes/origin/main.lock, FETCH_HEAD.lock, index.lock) while it fetches, merges
 // and pushes, and a killed sync leaves them behind. The record tells the next sync which of
 // them a dead sync left.
@@ -641,7 +641,7 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
                 if (git_merge_base(&merge_base, repo, &*local, &*upstream) == 0) {
                     base = merge_base;
                 } else {
-                    git_error_clear();  // unrelated histories: merge() says so
+                    git_error_clear();  // unrelated histories: merge() reports them
                 }
             }
             mark_integration(repo, workdir, base, *upstream);
@@ -673,8 +673,8 @@ bool sync_round(Repository& repository, const SyncOptions& options, SyncResult& 
             try {
                 accepted = push(remote.get(), *url, branch, remote_branch);
             } catch (const Error&) {
-                // Servers word a lost race differently ("fetch first", "failed to update ref"):
-                // whether the branch moved on the remote is what tells.
+                // Servers word a lost race differently ("fetch first", "failed to update ref"), so
+                // the branch on the remote is checked instead: if it moved, the round starts again.
                 if (!remote_moved(remote.get(), *url, upstream_name, upstream)) throw;
             }
             if (!accepted) return false;

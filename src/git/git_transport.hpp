@@ -1,4 +1,4 @@
-// What fetch, push and clone share: authentication and the check of an SSH server's host key.
+// Authentication and the check of an SSH server's host key, shared by fetch, push and clone.
 #pragma once
 
 #include <git2.h>
