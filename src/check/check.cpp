@@ -75,6 +75,7 @@ constexpr CheckRule all_rules[] = {
     {"ambiguous-yaml", Severity::warning, N_("a value that YAML readers read as different types")},
     {"stale-recipients", Severity::warning, N_("a secret not encrypted to the current recipients")},
     {"ignore-without-reason", Severity::warning, N_("a check_ignore entry without a reason")},
+    {"conflict-marker", Severity::error, N_("conflict markers that a merge left in a document")},
 };
 
 }  // namespace

@@ -117,6 +117,7 @@ FileResult check_one(const CheckEnvironment& environment, const CheckFile& file)
     rules::check_file_name(checked, environment, result.findings);
     rules::check_ambiguous_yaml(checked, environment, result.findings);
     rules::check_recipients(checked, environment, result.findings);
+    rules::check_conflict_markers(checked, environment, result.findings);
 
     apply_ignores(checked, result.findings);
     apply_severities(environment, checked.client, result.findings);

@@ -1,4 +1,5 @@
-// The rules about documents' form and encryption: file-name, ambiguous-yaml, stale-recipients.
+// The rules about documents' form and encryption: file-name, ambiguous-yaml, stale-recipients,
+// conflict-marker.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -244,6 +245,46 @@ void check_recipients(const CheckedDocument& document, const CheckEnvironment&, 
                                                    "encrypt it again with dossier secret edit {}, or every such secret "
                                                    "of the client with dossier access grant")),
                                    shown, reference));
+    }
+}
+
+// Git writes "<<<<<<< label", then "=======", then ">>>>>>> label" at column 0. A lone
+// "=======" is also a Markdown heading underline, so only the three lines in that order count.
+void check_conflict_markers(const CheckedDocument& document, const CheckEnvironment&, std::vector<Finding>& findings) {
+    std::string_view text = document.document->text();
+    int line_number = 0;
+    int opened = 0;  // the line of the last "<<<<<<<", 0 when none is open
+    bool separated = false;
+    bool in_fence = false;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        start = end + 1;
+        ++line_number;
+
+        if (line.starts_with("```") || line.starts_with("~~~")) in_fence = !in_fence;
+        if (in_fence) continue;
+        auto marker = [&](std::string_view prefix) {
+            return line.starts_with(prefix) && (line.size() == prefix.size() || line[prefix.size()] == ' ');
+        };
+        if (marker("<<<<<<<")) {
+            opened = line_number;
+            separated = false;
+        } else if (opened != 0 && line == "=======") {
+            separated = true;
+        } else if (opened != 0 && separated && marker(">>>>>>>")) {
+            findings.push_back(make_finding(
+                document, "conflict-marker", opened, 1,
+                fmt::format(fmt::runtime(tr("conflict markers from a merge, lines {} to {}: keep the right text and "
+                                            "remove the <<<<<<<, ======= and >>>>>>> lines (dossier resolve does it "
+                                            "for a merge that sync left)")),
+                            opened, line_number)));
+            opened = 0;
+            separated = false;
+        }
     }
 }
 

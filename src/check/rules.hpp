@@ -57,6 +57,11 @@ void check_file_name(const CheckedDocument& document, const CheckEnvironment& en
 void check_ambiguous_yaml(const CheckedDocument& document, const CheckEnvironment& environment,
                           std::vector<Finding>& findings);
 
+// conflict-marker: the <<<<<<<, ======= and >>>>>>> lines that a merge leaves around two
+// versions, outside fenced code blocks.
+void check_conflict_markers(const CheckedDocument& document, const CheckEnvironment& environment,
+                            std::vector<Finding>& findings);
+
 // stale-recipients: a credential whose `recipients` digest is not that of its nearest
 // recipients file, so its secret is not encrypted to the current recipients.
 void check_recipients(const CheckedDocument& document, const CheckEnvironment& environment,

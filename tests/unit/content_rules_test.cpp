@@ -392,3 +392,27 @@ TEST_CASE("age block without END line is a syntax finding") {
 }
 
 }  // namespace
+
+// --- conflict-marker --------------------------------------------------------------------
+
+TEST_CASE("conflict markers left by a merge are reported") {
+    RuleFixture fixture;
+    fixture.write("clients/acme/runbooks/vpn.md",
+                  "---\ntype: runbook\ntitle: VPN\n---\n# VPN\n\n<<<<<<< ours\n1. Ouvrir la console web.\n=======\n"
+                  "1. Ouvrir la console en SSH.\n>>>>>>> theirs\n");
+
+    auto findings = fixture.check("clients/acme/runbooks/vpn.md", "conflict-marker");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].line == 7);
+    CHECK(findings[0].severity == dossier::Severity::error);
+    CHECK(findings[0].message.find("lines 7 to 11") != std::string::npos);
+}
+
+TEST_CASE("heading underlines and fenced markers are not conflicts") {
+    RuleFixture fixture;
+    fixture.write("clients/acme/kb/git.md",
+                  "---\ntype: kb\ntitle: Git\n---\nGit conflicts\n=======\n\n```\n<<<<<<< HEAD\nours\n=======\n"
+                  "theirs\n>>>>>>> main\n```\n");
+
+    CHECK(fixture.check("clients/acme/kb/git.md", "conflict-marker").empty());
+}
