@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -46,8 +47,9 @@ void apply_remote_pattern(const std::vector<Client>& clients, const WorkspaceRem
 }
 
 // Adds to `clients:` of dossier.yaml the local clients that have a remote but are not listed
-// yet, and commits it, so that `dossier clone` of the workspace finds them.
-void list_new_clients(Context& context, const Workspace& workspace, const WorkspaceRemotes& remotes,
+// yet, and commits it, so that `dossier clone` of the workspace finds them. Returns true when
+// it made a commit.
+bool list_new_clients(Context& context, const Workspace& workspace, const WorkspaceRemotes& remotes,
                       const std::vector<Client>& clients, git::Repository& workspace_repository) {
     std::vector<ListedClient> listed = remotes.clients;
     std::vector<std::string> added;
@@ -60,11 +62,11 @@ void list_new_clients(Context& context, const Workspace& workspace, const Worksp
         listed.push_back({client.slug, from_pattern ? std::string() : *url});
         added.push_back(client.slug);
     }
-    if (added.empty()) return;
+    if (added.empty()) return false;
     if (workspace_repository.is_modified("dossier.yaml")) {
         print_notice(tr("dossier.yaml has changes not committed: the clients it does not list yet were not added to "
                         "it, so dossier clone will not find them"));
-        return;
+        return false;
     }
 
     std::string text = read_file(workspace.settings_path());
@@ -72,7 +74,7 @@ void list_new_clients(Context& context, const Workspace& workspace, const Worksp
     change.write("dossier.yaml", with_listed_clients(text, listed));
     std::string names;
     for (const auto& slug : added) names += (names.empty() ? "" : ", ") + slug;
-    change.commit("List clients for dossier clone: " + names, context.author(&workspace_repository));
+    return change.commit("List clients for dossier clone: " + names, context.author(&workspace_repository)).has_value();
 }
 
 // Returns the resolver that sync offers each conflicting file of `client`: a merge of the
@@ -94,34 +96,64 @@ git::ConflictResolver resolver_for(Context& context, const Client& client, std::
 
 void run_sync(Context& context, const SyncCommandOptions& options) {
     const Workspace& workspace = context.workspace();
-    auto remotes = WorkspaceRemotes::read(workspace);
     std::vector<Client> clients;
     if (options.client.empty()) {
         clients = workspace.clients();
     } else {
         clients.push_back(context.client(options.client));
     }
-    apply_remote_pattern(clients, remotes);
 
     git::SyncOptions base_options;
     base_options.author = context.author(nullptr);
+    git::SyncOptions workspace_options = base_options;
+    workspace_options.abort_on_conflict = true;
     std::vector<RepositoryOutcome> outcomes;
     bool interrupted = false;
 
-    if (options.client.empty() && git::Repository::exists(workspace.root())) {
-        auto workspace_repository = git::Repository::open(workspace.root());
-        list_new_clients(context, workspace, remotes, clients, workspace_repository);
-        git::SyncOptions workspace_options = base_options;
-        workspace_options.abort_on_conflict = true;
-        outcomes.push_back({"workspace", git::sync(workspace_repository, workspace_options)});
+    // The workspace repository goes first, so that a teammate's fix of dossier.yaml arrives
+    // before the clients' remotes are read from it.
+    bool whole = options.client.empty() && git::Repository::exists(workspace.root());
+    std::optional<git::Repository> workspace_repository;
+    if (whole) {
+        workspace_repository.emplace(git::Repository::open(workspace.root()));
+        outcomes.push_back({"workspace", git::sync(*workspace_repository, workspace_options)});
+    }
 
-        // Clients that a teammate listed are cloned, once the workspace repository brought the list.
-        auto pulled = Workspace::open(workspace.root());
-        auto listed = WorkspaceRemotes::read(pulled);
+    WorkspaceRemotes remotes;
+    bool remotes_read = true;
+    try {
+        remotes = WorkspaceRemotes::read(Workspace::open(workspace.root()));
+    } catch (const Error& error) {
+        if (!whole) throw;
+        remotes_read = false;
+        // The clients with a remote of their own still sync.
+        auto& result = outcomes.front().result;
+        result.state = git::SyncState::failed;
+        result.error = error.location() ? fmt::format("{}:{}: {}", error.location()->path.filename().string(),
+                                                      error.location()->line, error.what())
+                                        : std::string(error.what());
+        result.hint = error.hint();
+    }
+    apply_remote_pattern(clients, remotes);
+
+    if (whole && remotes_read && list_new_clients(context, workspace, remotes, clients, *workspace_repository)) {
+        auto again = git::sync(*workspace_repository, workspace_options);
+        auto& result = outcomes.front().result;
+        if (again.state == git::SyncState::failed || again.state == git::SyncState::conflict) {
+            result = again;
+        } else if (result.state != git::SyncState::failed) {
+            result.pulled += again.pulled;
+            result.pushed += again.pushed;
+            result.state = git::SyncState::changed;
+        }
+    }
+
+    if (whole && remotes_read) {
+        // Clients that a teammate listed are cloned, now that the workspace repository brought the list.
         std::vector<std::pair<std::string, std::string>> missing;  // slug, URL
-        for (const auto& client : listed.clients) {
+        for (const auto& client : remotes.clients) {
             if (git::Repository::exists(workspace.clients_dir() / client.slug)) continue;
-            if (auto url = listed.url_for(client.slug)) missing.emplace_back(client.slug, *url);
+            if (auto url = remotes.url_for(client.slug)) missing.emplace_back(client.slug, *url);
         }
         std::vector<std::string> names;
         for (const auto& [slug, url] : missing) names.push_back(slug);

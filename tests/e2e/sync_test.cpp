@@ -241,14 +241,33 @@ TEST_CASE_FIXTURE(TeamSandbox, "push retried when the remote moves during sync")
     CHECK_REPOSITORY_HEALTHY(*this, acme());
 }
 
-TEST_CASE_FIXTURE(TeamSandbox, "workspace conflict leaves dossier usable") {
-    // Both technicians add a client: each sync lists it on the same line of dossier.yaml.
+TEST_CASE_FIXTURE(TeamSandbox, "clients added on both sides are both listed") {
     server.create_repository("delta.git");
     server.create_repository("epsilon.git");
     REQUIRE(add_client("Delta") == "delta");
     REQUIRE(dossier({"sync"}).exit_status == 0);
     REQUIRE(as_second({"client", "add", "Epsilon"}).exit_status == 0);
-    std::string before = read_file(second() / "dossier.yaml");
+
+    auto result = as_second({"sync"});
+
+    INFO(result.out, result.err);
+    CHECK(result.exit_status == 0);
+    std::string listed = read_file(second() / "dossier.yaml");
+    CHECK(listed.find("  delta:\n") != std::string::npos);
+    CHECK(listed.find("  epsilon:\n") != std::string::npos);
+    CHECK(git_output(server.root() / "ws.git", {"rev-parse", "main"}) == head(second()) + "\n");
+    CHECK(git_output(server.root() / "epsilon.git", {"rev-parse", "main"}) == head(second() / "clients" / "epsilon") + "\n");
+}
+
+TEST_CASE_FIXTURE(TeamSandbox, "workspace conflict leaves dossier usable") {
+    // Both technicians rename the workspace on the same line of dossier.yaml.
+    std::string settings = read_file(workspace() / "dossier.yaml");
+    write_file(workspace() / "dossier.yaml", replaced(settings, "name: ws\n", "name: Atelier Lyon\n"));
+    git_output(workspace(), {"commit", "-q", "-am", "Rename the workspace"});
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+    write_file(second() / "dossier.yaml", replaced(settings, "name: ws\n", "name: Atelier Rhône\n"));
+    git_output(second(), {"commit", "-q", "-am", "Rename the workspace too"});
+    std::string before = head(second());
 
     auto result = as_second({"sync"});
 
@@ -257,9 +276,9 @@ TEST_CASE_FIXTURE(TeamSandbox, "workspace conflict leaves dossier usable") {
     CHECK(result.out.find("the workspace repository was left as it was") != std::string::npos);
     CHECK(read_file(second() / "dossier.yaml").find("<<<<<<<") == std::string::npos);
     CHECK(git_output(second(), {"status", "--porcelain"}) == "");
+    CHECK(head(second()) == before);
     CHECK(as_second({"list", "--client", "acme"}).exit_status == 0);
-    // The clients still synced: epsilon reached the server.
-    CHECK(git_output(server.root() / "epsilon.git", {"rev-parse", "main"}) == head(second() / "clients" / "epsilon") + "\n");
+    CHECK(result.out.find("acme       up to date") != std::string::npos);  // the clients still synced
 }
 
 TEST_CASE_FIXTURE(TeamSandbox, "sync follows the branch's upstream") {
@@ -282,6 +301,30 @@ TEST_CASE_FIXTURE(TeamSandbox, "sync follows the branch's upstream") {
 TEST_CASE_FIXTURE(TeamSandbox, "clone makes branches follow the server") {
     CHECK(git_output(second_acme(), {"rev-parse", "--abbrev-ref", "main@{upstream}"}) == "origin/main\n");
     CHECK(git_output(acme(), {"rev-parse", "--abbrev-ref", "main@{upstream}"}) == "origin/main\n");
+}
+
+TEST_CASE_FIXTURE(TeamSandbox, "teammate's fix of dossier.yaml unblocks sync") {
+    std::string good = read_file(workspace() / "dossier.yaml");
+    write_file(workspace() / "dossier.yaml", replaced(good, "clients:\n", "clients:\n  Not A Slug:\n"));
+    git_output(workspace(), {"commit", "-q", "-am", "List a client by mistake"});
+    auto pushed = dossier({"sync"});
+    CHECK(pushed.exit_status == 3);
+    CHECK(pushed.out.find("invalid client slug") != std::string::npos);
+
+    auto broken = as_second({"sync"});
+    INFO(broken.out, broken.err);
+    CHECK(broken.exit_status == 3);
+    CHECK(broken.out.find("acme       up to date") != std::string::npos);  // the clients still sync
+
+    write_file(workspace() / "dossier.yaml", good);
+    git_output(workspace(), {"commit", "-q", "-am", "Remove the mistaken client"});
+    REQUIRE(dossier({"sync"}).exit_status == 0);
+
+    auto fixed = as_second({"sync"});
+
+    INFO(fixed.out, fixed.err);
+    CHECK(fixed.exit_status == 0);
+    CHECK(read_file(second() / "dossier.yaml") == good);
 }
 
 TEST_CASE_FIXTURE(TeamSandbox, "sync clones a client that a teammate added") {
