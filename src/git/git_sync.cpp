@@ -153,9 +153,12 @@ bool push(git_remote* remote, const std::string& url, const std::string& branch,
                 return false;
             }
         }
+        bool locked = rejected.front().find(".lock") != std::string::npos;
         throw Error(ErrorKind::git,
                     fmt::format(fmt::runtime(tr("the remote {} refused the push: {}")), url, rejected.front()),
-                    tr("check that you may push to this repository and that the branch is not protected"));
+                    locked ? tr("another push to this repository is under way, or one was killed: if none is running, "
+                                "remove the lock file named above, then run dossier sync again")
+                           : tr("check that you may push to this repository and that the branch is not protected"));
     }
     return true;
 }

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "git_server.hpp"
 #include "process.hpp"
 #include "sandbox.hpp"
 
@@ -19,14 +20,17 @@ using std::chrono::microseconds;
 constexpr int kills = 40;
 
 TEST_CASE_FIXTURE(dossier::e2e::ClientSandbox, "sync killed at any moment recovers") {
-    fs::path bare = root() / "acme.git";
-    REQUIRE(std::system(("git init -q --bare --initial-branch=main '" + bare.string() + "'").c_str()) == 0);
-    REQUIRE(dossier({"remote", "set", "acme", bare.string()}).exit_status == 0);
+    // A real server: with a folder as the remote, libgit2 writes into it from dossier's own
+    // process, and a kill during the push leaves the folder's lock files behind.
+    dossier::e2e::GitDaemon server(root() / "server");
+    server.create_repository("acme.git");
+    fs::path bare = server.root() / "acme.git";
+    REQUIRE(dossier({"remote", "set", "acme", server.url("acme.git")}).exit_status == 0);
     REQUIRE(dossier({"sync", "--client", "acme"}).exit_status == 0);
 
     // A teammate's commit on the server, and one of ours that it lacks: each sync merges them.
     fs::path mate = root() / "mate";
-    git_output(root(), {"clone", "-q", bare.string(), mate.string()});
+    git_output(root(), {"clone", "-q", server.url("acme.git"), mate.string()});
     write_file(mate / "contacts/jeanne-dupont.md",
                read_file(mate / "contacts/jeanne-dupont.md") + "\nJoignable le matin.\n");
     git_output(mate, {"commit", "-q", "-am", "Note when Jeanne can be reached"});
