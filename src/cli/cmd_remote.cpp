@@ -150,15 +150,7 @@ void run_clone(Context& context, const CloneOptions& options) {
                                     tr("set remote: in dossier.yaml, or a URL for the client under clients:");
                                 return;
                             }
-                            try {
-                                git::clone(*url, workspace.clients_dir() / listed.slug);
-                                outcomes[i].result = git::SyncResult{};
-                                outcomes[i].result.state = git::SyncState::changed;
-                            } catch (const Error& error) {
-                                outcomes[i].result.state = git::SyncState::failed;
-                                outcomes[i].result.error = error.what();
-                                outcomes[i].result.hint = error.hint();
-                            }
+                            outcomes[i].result = clone_result(*url, workspace.clients_dir() / listed.slug);
                         });
     bool succeeded = print_outcomes(outcomes, context.color_stdout());
     print_notice(fmt::format(fmt::runtime(trn("cloned the workspace into {} with {} client",

@@ -160,16 +160,7 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
         std::vector<RepositoryOutcome> cloned = pending_outcomes(names, true);
         interrupted = run_repository_jobs(missing.size(), job_count(options.jobs), N_("cloning {}/{} repositories"),
                                           [&](std::size_t i) {
-            try {
-                fs::create_directories(workspace.clients_dir());
-                git::clone(missing[i].second, workspace.clients_dir() / missing[i].first);
-                cloned[i].result = git::SyncResult{};
-                cloned[i].result.state = git::SyncState::changed;
-            } catch (const Error& error) {
-                cloned[i].result.state = git::SyncState::failed;
-                cloned[i].result.error = error.what();
-                cloned[i].result.hint = error.hint();
-            }
+            cloned[i].result = clone_result(missing[i].second, workspace.clients_dir() / missing[i].first);
         });
         outcomes.insert(outcomes.end(), cloned.begin(), cloned.end());
     }
@@ -185,9 +176,7 @@ void run_sync(Context& context, const SyncCommandOptions& options) {
             sync_options.resolve = resolver_for(context, clients[i], serial);
             synced[i].result = git::sync(repository, sync_options);
         } catch (const Error& error) {
-            synced[i].result.state = git::SyncState::failed;
-            synced[i].result.error = error.what();
-            synced[i].result.hint = error.hint();
+            synced[i].result = failed_result(error);
         }
     };
     if (!interrupted) {

@@ -32,7 +32,7 @@ public:
     // both, the blocks merge as lines and nothing is decrypted.
     //
     // When both sides changed the secret, the identity is loaded once per resolver, and never
-    // asks for a passphrase unless standard input is a terminal. The three blocks are decrypted
+    // prompts for a passphrase unless standard input is a terminal. The three blocks are decrypted
     // in memory and their fields merged key by key, as front matter is. The merged fields are
     // sealed again for the nearest recipients file, and the `recipients` digest is updated.
     //

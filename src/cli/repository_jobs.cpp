@@ -100,6 +100,26 @@ const char* state_name(git::SyncState state) {
 
 }  // namespace
 
+git::SyncResult failed_result(const Error& error) {
+    git::SyncResult result;
+    result.state = git::SyncState::failed;
+    result.error = error.what();
+    result.hint = error.hint();
+    return result;
+}
+
+git::SyncResult clone_result(const std::string& url, const std::filesystem::path& directory) {
+    try {
+        std::filesystem::create_directories(directory.parent_path());
+        git::clone(url, directory);
+        git::SyncResult result;
+        result.state = git::SyncState::changed;
+        return result;
+    } catch (const Error& error) {
+        return failed_result(error);
+    }
+}
+
 std::vector<RepositoryOutcome> pending_outcomes(const std::vector<std::string>& names, bool cloned) {
     std::vector<RepositoryOutcome> outcomes(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {

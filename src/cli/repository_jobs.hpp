@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "dossier/error.hpp"
 #include "dossier/git_sync.hpp"
 
 namespace dossier::cli {
@@ -26,6 +28,13 @@ struct RepositoryOutcome {
     git::SyncResult result;
     bool cloned = false;  // the repository was cloned rather than synced
 };
+
+// Returns the result of a repository whose work failed with `error`.
+git::SyncResult failed_result(const Error& error);
+
+// Clones `url` into `directory`, creating its parent folder, and returns the result: changed,
+// or failed with the error.
+git::SyncResult clone_result(const std::string& url, const std::filesystem::path& directory);
 
 // Returns outcomes named by `names`, each failed as "interrupted" until its job replaces it.
 std::vector<RepositoryOutcome> pending_outcomes(const std::vector<std::string>& names, bool cloned);

@@ -352,8 +352,8 @@ void mark_integration(git_repository* repo, const fs::path& workdir, const std::
 // A record in the Git folder, `dossier-sync-PID`, that process PID is syncing the repository
 // since the time it contains (nanoseconds since the epoch). libgit2 takes lock files of Git's
 // own (refs/remotes/origin/main.lock, FETCH_HEAD.lock, index.lock) while it fetches, merges
-// and pushes, and a killed sync leaves them behind. The record tells the next sync which of
-// them a dead sync left.
+// and pushes, and a killed sync leaves them behind. With the record, the next sync finds
+// which of them a dead sync left.
 class SyncRecord {
 public:
     explicit SyncRecord(git_repository* repo)

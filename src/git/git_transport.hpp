@@ -8,13 +8,13 @@
 
 namespace dossier::git {
 
-// The state of one connection's authentication: libgit2 asks again after each refused
-// credential, so each way is tried once, then the request fails with what was tried.
+// The state of one connection's authentication. libgit2 requests credentials again after each
+// rejected one, so each way is tried once, then the request fails with what was tried.
 class Authentication {
 public:
     explicit Authentication(std::string url) : url_(std::move(url)) {}
 
-    // Fills `callbacks` so that libgit2 asks this object for credentials and host key checks.
+    // Fills `callbacks` so that libgit2 requests credentials and host key checks from this object.
     void install(git_remote_callbacks& callbacks);
 
     // Describes, for an error message, the ways that were tried and refused; empty when none.

@@ -219,8 +219,8 @@ TEST_CASE_FIXTURE(TeamSandbox, "search sees pulled documents right after sync") 
 }
 
 TEST_CASE_FIXTURE(TeamSandbox, "push retried when the remote moves during sync") {
-    // The teammate's commit waits on a side branch; the server's pre-receive hook moves main to
-    // it during the next push, as a push landing between sync's fetch and its own would.
+    // The teammate's commit waits on a side branch. The server's pre-receive hook moves main to
+    // it during the next push, as a push that lands between sync's fetch and its own would.
     REQUIRE(as_second({"set", "acme/contacts/jeanne-dupont", "phone=+33 4 00 00 00 00"}).exit_status == 0);
     git_output(second_acme(), {"push", "-q", "origin", "HEAD:refs/heads/teammate"});
     fs::path hook = server.root() / "acme.git" / "hooks" / "pre-receive";
@@ -478,7 +478,7 @@ TEST_CASE_FIXTURE(SshSandbox, "sync over ssh names the keys it tried") {
     CHECK(result.out.find("ssh-agent") != std::string::npos);
 }
 
-// acme published to a smart-HTTP server on loopback that asks for a user name and password.
+// acme published to a smart-HTTP server on loopback that requires a user name and password.
 class HttpSandbox : public ClientSandbox {
 public:
     HttpSandbox() : server(root() / "http", "alice", "s3cret-token") {
