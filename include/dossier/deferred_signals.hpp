@@ -3,6 +3,10 @@
 
 #include <csignal>
 
+#include <atomic>
+#include <functional>
+#include <thread>
+
 namespace dossier {
 
 // Blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT in the calling thread for its lifetime, then puts
@@ -19,6 +23,32 @@ public:
 
 private:
     sigset_t previous_{};
+};
+
+// Holds back the same signals as DeferredSignals and takes them in a thread of its own, so
+// that a long command can ask interrupted() between two steps and stop at a point where
+// nothing is half done. `on_first_signal` runs in that thread when the first one arrives.
+class SignalWatch {
+public:
+    explicit SignalWatch(std::function<void()> on_first_signal = {});
+    ~SignalWatch();
+    SignalWatch(const SignalWatch&) = delete;
+    SignalWatch& operator=(const SignalWatch&) = delete;
+
+    bool interrupted() const noexcept { return signal_ != 0; }
+
+    // Stops watching, puts the previous mask back and sends the signal that arrived to the
+    // process again, so that it ends as that signal would have ended it. Returns when no
+    // signal arrived, or when the signal's action does not end the process.
+    void raise_again();
+
+private:
+    void stop();
+
+    DeferredSignals deferred_;
+    std::atomic<int> signal_{0};
+    std::atomic<bool> finished_{false};
+    std::thread watcher_;
 };
 
 }  // namespace dossier

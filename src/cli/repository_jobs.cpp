@@ -1,6 +1,5 @@
 #include "repository_jobs.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,21 +21,8 @@ bool run_repository_jobs(std::size_t count, std::size_t jobs, const std::string&
                          const std::function<void(std::size_t)>& job) {
     bool terminal = ::isatty(STDERR_FILENO) == 1;
     // Ctrl-C or a kill lets the repositories in progress finish: the workers inherit the
-    // blocked signals, and a watcher takes them and stops the workers from starting others.
-    const DeferredSignals deferred;
-    std::atomic<bool> interrupted{false};
-    std::atomic<bool> finished{false};
-    std::thread watcher([&] {
-        sigset_t signals;
-        sigemptyset(&signals);
-        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&signals, signal);
-        const timespec period{0, 50'000'000};
-        while (!finished) {
-            if (::sigtimedwait(&signals, nullptr, &period) > 0 && !interrupted.exchange(true)) {
-                print_notice(tr("interrupted: finishing the repositories in progress"));
-            }
-        }
-    });
+    // blocked signals, and the watch stops the workers from starting others.
+    const SignalWatch signals([] { print_notice(tr("interrupted: finishing the repositories in progress")); });
 
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
@@ -48,7 +34,7 @@ bool run_repository_jobs(std::size_t count, std::size_t jobs, const std::string&
                   << (completed == count ? "\n" : "") << std::flush;
     };
     auto worker = [&] {
-        for (std::size_t i = next++; i < count && !interrupted; i = next++) {
+        for (std::size_t i = next++; i < count && !signals.interrupted(); i = next++) {
             job(i);
             show(++done);
         }
@@ -58,9 +44,7 @@ bool run_repository_jobs(std::size_t count, std::size_t jobs, const std::string&
     for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
     worker();
     for (auto& thread : pool) thread.join();
-    finished = true;
-    watcher.join();
-    return interrupted;
+    return signals.interrupted();
 }
 
 std::size_t job_count(int requested) {

@@ -2,11 +2,12 @@
 //
 // The source is read once. Each record is checked: the client resolved, the columns mapped to
 // fields, the values converted, the document with the same natural key found, and the result
-// validated and reported. The bytes of each document to write go to a temporary file. Unless
-// it is a dry run or a strict import with a rejected record, the documents are then written
-// from that file in batches, and each client gets one commit. Memory thus stays bounded for a
-// file of any length, and a file that turns out to be unreadable halfway stops the import
-// before anything is written.
+// validated and reported. The documents to write go in batches to a second thread, which
+// writes them and packs their blobs while the records that follow are worked out; each client
+// then gets one commit. A failure or Ctrl-C before the commits puts back every file written.
+// A strict import, and one into the caller's change, keep the documents in a temporary file
+// instead and write them only once every record has been checked. Memory thus stays bounded
+// for a file of any length.
 #include "dossier/record_import.hpp"
 
 #include <fcntl.h>
@@ -14,13 +15,19 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -48,6 +55,7 @@ using importers::RecordSource;
 using importers::SourceRecord;
 
 constexpr std::size_t write_batch_size = 512;
+constexpr std::size_t max_waiting_batches = 4;
 constexpr std::size_t progress_every = 500;
 constexpr std::size_t max_reported_violations = 3;
 
@@ -127,6 +135,76 @@ private:
 
     std::FILE* file_ = nullptr;
     std::size_t count_ = 0;
+};
+
+// Runs the batches of documents to write in a thread of its own, in the order submitted, while
+// the import works out the records that follow. At most `capacity` batches wait, so memory
+// stays bounded when writing is slower than reading. After a batch fails, the others are
+// dropped, and submit() or finish() throws its error. The destructor drops the batches still
+// waiting and waits for the one in progress.
+class BatchWriter {
+public:
+    explicit BatchWriter(std::size_t capacity) : capacity_(capacity), thread_([this] { work(); }) {}
+    ~BatchWriter() { stop(true); }
+    BatchWriter(const BatchWriter&) = delete;
+    BatchWriter& operator=(const BatchWriter&) = delete;
+
+    void submit(std::function<void()> batch) {
+        std::unique_lock lock(mutex_);
+        room_.wait(lock, [&] { return waiting_.size() < capacity_ || error_; });
+        if (error_) std::rethrow_exception(error_);
+        waiting_.push_back(std::move(batch));
+        ready_.notify_one();
+    }
+
+    // Returns once every batch submitted is written; throws the error of one that failed.
+    void finish() {
+        stop(false);
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    void stop(bool drop) {
+        {
+            const std::lock_guard lock(mutex_);
+            if (drop) waiting_.clear();
+            closed_ = true;
+        }
+        ready_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    void work() {
+        for (;;) {
+            std::function<void()> batch;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [&] { return !waiting_.empty() || closed_; });
+                if (waiting_.empty()) return;
+                batch = std::move(waiting_.front());
+                waiting_.pop_front();
+            }
+            room_.notify_one();
+            try {
+                batch();
+            } catch (...) {
+                const std::lock_guard lock(mutex_);
+                error_ = std::current_exception();
+                waiting_.clear();
+                room_.notify_all();
+                return;
+            }
+        }
+    }
+
+    const std::size_t capacity_;
+    std::mutex mutex_;
+    std::condition_variable ready_;  // a batch waits, or the writer is closed
+    std::condition_variable room_;   // a batch left the queue, or one failed
+    std::deque<std::function<void()>> waiting_;
+    std::exception_ptr error_;
+    bool closed_ = false;
+    std::thread thread_;  // last, so that it starts once the members above exist
 };
 
 // The --map target that makes a column the Markdown body of a new document.
@@ -229,8 +307,11 @@ struct PendingValue {
 // The state of one client during the import.
 struct ClientState {
     Client client;
-    std::unique_ptr<git::Repository> repository;
+    std::unique_ptr<git::Repository> repository;  // read by the records' thread
+    // The change's own, because the writing thread uses it while the records' thread reads.
+    std::unique_ptr<git::Repository> write_repository;
     std::unique_ptr<Change> change;  // holds the write lock from the first record to the commit
+    std::optional<git::Signature> author;  // of the commit, known before anything is written
     std::unique_ptr<TitledTemplate> document_template;  // of new documents, made on first use
     Change* shared_change = nullptr;  // the caller's, when RecordImportRequest::shared_change is set
     // Documents of the type by folded natural key.
@@ -242,7 +323,9 @@ struct ClientState {
     std::unordered_map<std::string, std::size_t> seen;
     ClientImportSummary summary;
     std::vector<std::pair<std::string, std::string>> batch;  // files to write
-    std::vector<std::string> written;                         // paths written, for a rollback
+    std::vector<std::string> written;  // paths written, for a rollback; by the writing thread
+
+    Change& writer() { return shared_change != nullptr ? *shared_change : *change; }
 };
 
 class RecordImporter {
@@ -262,20 +345,63 @@ public:
 
     RecordImportSummary run() {
         RecordImportSummary summary;
-        if (!request_.dry_run) pending_.emplace();
-        read_records(summary);
-        for (auto& [slug, state] : clients_) summary.clients.push_back(state->summary);
-        std::stable_sort(summary.clients.begin(), summary.clients.end(), [&](const auto& a, const auto& b) {
-            return clients_.at(a.client)->number < clients_.at(b.client)->number;
-        });
-        if (request_.dry_run || (request_.strict && summary.rejected > 0)) return summary;
+        if (request_.dry_run) {
+            read_records(summary, 1, nullptr);
+            sort_clients(summary);
+            return summary;
+        }
+        if (request_.strict || request_.shared_change) {
+            check_then_write(summary);
+        } else {
+            write_while_reading(summary);
+        }
+        return summary;
+    }
+
+private:
+    // Writes each batch of documents while the records that follow are worked out, then
+    // commits each client. Ctrl-C or a kill stops between two records and puts back every
+    // file written; during the commits it waits until they are made.
+    void write_while_reading(RecordImportSummary& summary) {
+        SignalWatch signals;
+        try {
+            BatchWriter writer(max_waiting_batches);
+            writer_ = &writer;
+            read_records(summary, 2, &signals);
+            if (!signals.interrupted()) {
+                for (auto& [slug, state] : clients_) hand_over(*state);
+            }
+            writer.finish();
+            writer_ = nullptr;
+        } catch (...) {
+            writer_ = nullptr;  // the writer's destructor has dropped its batches and stopped
+            roll_back();
+            throw;
+        }
+        if (signals.interrupted()) {
+            roll_back();
+            signals.raise_again();
+            throw Error(ErrorKind::io, tr("the import was interrupted: nothing was written"));
+        }
+        sort_clients(summary);
+        commit_clients(summary);
+        signals.raise_again();
+    }
+
+    // Checks every record first, keeping the documents in a temporary file, and writes them
+    // only when a strict import found no rejected record. An import into the caller's change
+    // goes this way too, because that change may be used by the caller's own thread.
+    void check_then_write(RecordImportSummary& summary) {
+        pending_.emplace();
+        read_records(summary, 1, nullptr);
+        sort_clients(summary);
+        if (request_.strict && summary.rejected > 0) return;
 
         // Each commit's author is known before anything is written: a missing Git identity
         // then stops the import with nothing to put back.
-        std::map<std::string, git::Signature> authors;
         for (auto& [slug, state] : clients_) {
             if (state->shared_change == nullptr && state->summary.created + state->summary.updated > 0) {
-                authors.emplace(slug, request_.author(*state->repository));
+                state->author = request_.author(*state->repository);
             }
         }
         // Ctrl-C and kill wait until every client is committed, or the files are put back.
@@ -286,6 +412,19 @@ public:
             roll_back();
             throw;
         }
+        commit_clients(summary);
+    }
+
+    void sort_clients(RecordImportSummary& summary) const {
+        for (const auto& [slug, state] : clients_) summary.clients.push_back(state->summary);
+        std::stable_sort(summary.clients.begin(), summary.clients.end(), [&](const auto& a, const auto& b) {
+            return clients_.at(a.client)->number < clients_.at(b.client)->number;
+        });
+    }
+
+    // Makes one commit in each client that has files written. A client whose commit fails
+    // gets its files put back; those committed before it stay committed.
+    void commit_clients(RecordImportSummary& summary) {
         for (auto& entry : summary.clients) {
             auto& state = *clients_.at(entry.client);
             if (state.written.empty() || state.shared_change != nullptr) continue;
@@ -293,19 +432,16 @@ public:
                 fmt::format("import {} {}: {} created, {} updated", request_.source_kind, request_.source_name,
                             state.summary.created, state.summary.updated);
             try {
-                const auto author = authors.find(entry.client);
-                entry.commit = state.change->commit(
-                    message, author != authors.end() ? author->second : request_.author(*state.repository));
+                if (!state.author) state.author = request_.author(*state.repository);
+                entry.commit = state.change->commit(message, *state.author);
             } catch (...) {
                 roll_back(state);
                 throw;
             }
         }
         summary.written = true;
-        return summary;
     }
 
-private:
     // Throws Error(usage) for mappings and a key that cannot apply to the type.
     void check_request() {
         for (const auto& mapping : request_.mappings) {
@@ -464,12 +600,18 @@ private:
 
     // --- one record ---------------------------------------------------------------------
 
-    // Reads every record once: checks it, reports it, and keeps what it would write.
-    void read_records(RecordImportSummary& summary) {
+    // Reads every record once: checks it, reports it, and writes or keeps what it would
+    // write. `pass` is the one that on_progress reports. Stops early when `signals` says so.
+    void read_records(RecordImportSummary& summary, int pass, const SignalWatch* signals) {
         SourceRecord record;
         std::size_t count = 0;
-        while (source_.next(record)) {
-            auto result = process(record, pending_.has_value());
+        while ((signals == nullptr || !signals->interrupted()) && source_.next(record)) {
+            auto result = process(record, !request_.dry_run);
+            // Outside process(), whose errors reject one record: a failed write stops the import.
+            if (writer_ != nullptr && !result.client.empty()) {
+                auto& state = *clients_.at(result.client);
+                if (state.batch.size() >= write_batch_size) hand_over(state);
+            }
             ++count;
             ++summary.records;
             if (result.outcome == RecordOutcome::rejected) ++summary.rejected;
@@ -483,9 +625,9 @@ private:
                 }
             }
             if (request_.on_record) request_.on_record(result);
-            if (request_.on_progress && count % progress_every == 0) request_.on_progress(1, count);
+            if (request_.on_progress && count % progress_every == 0) request_.on_progress(pass, count);
         }
-        if (request_.on_progress) request_.on_progress(1, count);
+        if (request_.on_progress) request_.on_progress(pass, count);
     }
 
     // Writes the documents kept by read_records, in batches per client.
@@ -590,7 +732,7 @@ private:
             if (existing != state->by_key.end()) {
                 update(*state, existing->second.front(), fields, secrets, write, result);
             } else {
-                create(*state, key, fields, secrets, body, write, result);
+                create(*state, fields, secrets, body, write, result);
             }
         } catch (const Error& error) {  // also age::AgeError, which derives from it
             result.path.clear();
@@ -681,7 +823,8 @@ private:
         if (!request_.dry_run && request_.shared_change) {
             state->shared_change = &request_.shared_change(client);
         } else if (!request_.dry_run) {
-            state->change = std::make_unique<Change>(*state->repository);
+            state->write_repository = std::make_unique<git::Repository>(git::Repository::open(client.directory));
+            state->change = std::make_unique<Change>(*state->write_repository);
         }
         index_client(*state);
         state->number = static_cast<std::uint32_t>(clients_.size());
@@ -741,7 +884,7 @@ private:
         return fmt::format("{}", fmt::join(messages, tr("; ")));
     }
 
-    std::string new_path(ClientState& state, const std::string& key, const std::string& title) {
+    std::string new_path(ClientState& state, const std::string& title) {
         constexpr std::size_t max_length = 80;
         auto slug = slugify(title);
         if (slug.size() > max_length) {
@@ -773,14 +916,14 @@ private:
 
     // Creates the document of a record. `body`, when not empty, replaces the template's body
     // under a level-1 heading of the title. A later import leaves the body to technicians.
-    void create(ClientState& state, const std::string& key, const std::map<std::string, PendingValue>& fields,
+    void create(ClientState& state, const std::map<std::string, PendingValue>& fields,
                 const std::vector<std::pair<std::string, std::string>>& secrets, const std::string& body, bool write,
                 RecordResult& result) {
         std::string title = result.key;
         if (auto found = fields.find("title"); found != fields.end() && found->second.converted.value.is_string()) {
             title = found->second.converted.value.get<std::string>();
         }
-        result.path = new_path(state, key, title);
+        result.path = new_path(state, title);
         result.outcome = RecordOutcome::created;
 
         const auto& document_template = client_template(state);
@@ -909,14 +1052,30 @@ private:
 
     // --- writing ------------------------------------------------------------------------
 
-    void queue(ClientState& state, const std::string& path, const std::string& bytes) {
-        pending_->add(state.number, path, bytes);
+    void queue(ClientState& state, const std::string& path, std::string bytes) {
+        if (writer_ == nullptr) {
+            pending_->add(state.number, path, bytes);
+            return;
+        }
+        state.batch.emplace_back(path, std::move(bytes));
+    }
+
+    // Gives the client's batch to the writing thread.
+    void hand_over(ClientState& state) {
+        if (state.batch.empty()) return;
+        // A missing Git identity stops the import before anything of the client is written.
+        if (!state.author && state.shared_change == nullptr) state.author = request_.author(*state.repository);
+        writer_->submit([&state, batch = std::move(state.batch)] {
+            for (const auto& [path, bytes] : batch) state.written.push_back(path);
+            state.writer().write_all(batch);
+        });
+        state.batch.clear();
     }
 
     void flush(ClientState& state) {
         if (state.batch.empty()) return;
         for (const auto& [path, bytes] : state.batch) state.written.push_back(path);
-        (state.shared_change != nullptr ? *state.shared_change : *state.change).write_all(state.batch);
+        state.writer().write_all(state.batch);
         state.batch.clear();
     }
 
@@ -935,6 +1094,12 @@ private:
                 } else {
                     std::error_code error;
                     std::filesystem::remove(state.client.directory / path, error);
+                    // Folders that the import made for new files go too: remove() takes
+                    // only an empty one.
+                    for (auto folder = std::filesystem::path(path).parent_path();
+                         !folder.empty() && std::filesystem::remove(state.client.directory / folder, error);
+                         folder = folder.parent_path()) {
+                    }
                 }
             } catch (...) {
             }
@@ -950,7 +1115,8 @@ private:
     std::map<std::string, FieldShape> shapes_;
     std::map<std::string, Client> clients_by_name_;      // comparable slug or name → client
     std::map<std::string, std::unique_ptr<ClientState>> clients_;
-    std::optional<PendingDocuments> pending_;  // none in a dry run
+    std::optional<PendingDocuments> pending_;  // when the documents are written after the check
+    BatchWriter* writer_ = nullptr;            // when they are written along the way
     std::unordered_map<std::string, ColumnTarget> targets_;
     mutable std::optional<std::set<std::string>> mapped_fields_;
     mutable std::optional<std::set<std::string>> pointer_roots_;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -80,26 +81,42 @@ std::string find_program(const std::string& program, const std::string& search_p
     ::_exit(127);
 }
 
+// When to send a signal to the child: a time after its start, or once a condition holds,
+// checked every 10 ms. Sent once at most.
+struct SignalPlan {
+    int signal = SIGKILL;
+    std::optional<std::chrono::microseconds> after;
+    std::function<bool()> when;
+};
+
 // Reads both pipes until both reach end of file, so that neither child stream can fill up
-// and block the child while the other is being read. At `kill_at`, if given, sends SIGKILL to
-// `pid` and goes on reading until the pipes close.
-void drain(int out_fd, int err_fd, ProcessResult& result, pid_t pid,
-           std::optional<std::chrono::steady_clock::time_point> kill_at) {
+// and block the child while the other is being read. Sends the signal of `plan`, if any, to
+// `pid` when it says, and goes on reading until the pipes close.
+void drain(int out_fd, int err_fd, ProcessResult& result, pid_t pid, std::chrono::steady_clock::time_point started,
+           std::optional<SignalPlan> plan) {
     std::array<pollfd, 2> fds{pollfd{out_fd, POLLIN, 0}, pollfd{err_fd, POLLIN, 0}};
     std::array<std::string*, 2> targets{&result.out, &result.err};
     int open_count = 2;
     char buffer[65536];
     while (open_count > 0) {
         int timeout_ms = -1;
-        if (kill_at) {
-            auto left = std::chrono::ceil<std::chrono::milliseconds>(*kill_at - std::chrono::steady_clock::now());
-            if (left.count() <= 0) {
+        if (plan) {
+            bool now = false;
+            if (plan->after) {
+                auto left = std::chrono::ceil<std::chrono::milliseconds>(started + *plan->after -
+                                                                         std::chrono::steady_clock::now());
+                now = left.count() <= 0;
+                timeout_ms = static_cast<int>(left.count());
+            } else {
+                now = plan->when();
+                timeout_ms = 10;
+            }
+            if (now) {
                 // The child is not reaped before waitpid below, so `pid` still names it.
-                ::kill(pid, SIGKILL);
-                kill_at.reset();
+                ::kill(pid, plan->signal);
+                plan.reset();
                 continue;
             }
-            timeout_ms = static_cast<int>(left.count());
         }
         int ready = ::poll(fds.data(), fds.size(), timeout_ms);
         if (ready < 0) {
@@ -121,7 +138,7 @@ void drain(int out_fd, int err_fd, ProcessResult& result, pid_t pid,
 }
 
 ProcessResult run(const std::vector<std::string>& arguments, const std::map<std::string, std::string>& environment,
-                  const std::filesystem::path& directory, std::optional<std::chrono::microseconds> kill_after) {
+                  const std::filesystem::path& directory, std::optional<SignalPlan> plan) {
     if (arguments.empty()) throw std::runtime_error("run_process needs a program");
 
     auto path = environment.find("PATH");
@@ -156,9 +173,7 @@ ProcessResult run(const std::vector<std::string>& arguments, const std::map<std:
     status.write_end.reset();
 
     ProcessResult result;
-    std::optional<std::chrono::steady_clock::time_point> kill_at;
-    if (kill_after) kill_at = started + *kill_after;
-    drain(out.read_end.get(), err.read_end.get(), result, pid, kill_at);
+    drain(out.read_end.get(), err.read_end.get(), result, pid, started, std::move(plan));
 
     int child_errno = 0;
     auto status_bytes = ::read(status.read_end.get(), &child_errno, sizeof child_errno);
@@ -187,7 +202,15 @@ ProcessResult run_process(const std::vector<std::string>& arguments,
 ProcessResult run_process_killed_after(const std::vector<std::string>& arguments,
                                        const std::map<std::string, std::string>& environment,
                                        const std::filesystem::path& directory, std::chrono::microseconds kill_after) {
-    return run(arguments, environment, directory, kill_after);
+    return run(arguments, environment, directory,
+               SignalPlan{SIGKILL, kill_after, {}});
+}
+
+ProcessResult run_process_signalled_when(const std::vector<std::string>& arguments,
+                                         const std::map<std::string, std::string>& environment,
+                                         const std::filesystem::path& directory, int signal,
+                                         const std::function<bool()>& condition) {
+    return run(arguments, environment, directory, SignalPlan{signal, std::nullopt, condition});
 }
 
 }  // namespace dossier::e2e

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,5 +30,12 @@ ProcessResult run_process(const std::vector<std::string>& arguments,
 ProcessResult run_process_killed_after(const std::vector<std::string>& arguments,
                                        const std::map<std::string, std::string>& environment,
                                        const std::filesystem::path& directory, std::chrono::microseconds kill_after);
+
+// Runs the program like run_process, and sends it `signal` once `condition` returns true,
+// which is checked every 10 ms while the program runs.
+ProcessResult run_process_signalled_when(const std::vector<std::string>& arguments,
+                                         const std::map<std::string, std::string>& environment,
+                                         const std::filesystem::path& directory, int signal,
+                                         const std::function<bool()>& condition);
 
 }  // namespace dossier::e2e

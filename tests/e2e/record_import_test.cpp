@@ -4,10 +4,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "process.hpp"
 #include "sandbox.hpp"
 #include "secret_scan.hpp"
 
@@ -163,6 +165,36 @@ TEST_CASE_FIXTURE(ImportRecordsSandbox, "unreadable input halfway writes nothing
     CHECK(this->head(client_dir("acme")) == head);
     CHECK_FALSE(fs::exists(client_dir("acme") / "assets"));
     CHECK_REPOSITORY_HEALTHY(*this, client_dir("acme"));
+}
+
+TEST_CASE_FIXTURE(ImportRecordsSandbox, "Ctrl-C during an import puts back the files it wrote") {
+    // Long enough that the first documents are on disk while the rows after them are read.
+    std::string csv = "hostname,asset_type\n";
+    for (int row = 1; row <= 40000; ++row) csv += "srv" + std::to_string(row) + ",server\n";
+    auto file = write_input("assets.csv", csv);
+    const auto head = this->head(client_dir("acme"));
+    const auto assets = client_dir("acme") / "assets";
+    bool written = false;
+    auto result = dossier::e2e::run_process_signalled_when(
+        {DOSSIER_BINARY, "import", "csv", file.string(), "--type", "asset", "--client", "acme"}, environment,
+        workspace(), SIGINT, [&] {
+            std::error_code error;
+            written = fs::exists(assets / "srv1.md", error);
+            return written;
+        });
+    INFO("dossier import: ", result.err);
+    REQUIRE(written);
+    CHECK(result.exit_status == 128 + SIGINT);
+    CHECK(this->head(client_dir("acme")) == head);
+    CHECK_FALSE(fs::exists(assets));
+    CHECK(git(client_dir("acme"), {"status", "--porcelain"}).out == "");
+    CHECK_REPOSITORY_HEALTHY(*this, client_dir("acme"));
+
+    // The next import finds nothing left behind and imports every row.
+    auto again = import({"csv", file.string(), "--type", "asset", "--client", "acme"});
+    INFO("dossier import again: ", again.err);
+    CHECK(again.exit_status == 0);
+    CHECK(contains(again.out, "acme: 40000 created, 0 updated, 0 unchanged, 0 rejected"));
 }
 
 TEST_CASE_FIXTURE(ImportRecordsSandbox, "CSV dry run prints the plan") {
