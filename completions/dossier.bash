@@ -58,7 +58,7 @@ _dossier_spec() {
             ;;
         index)
             commands=()
-            options=(-h --help --help-all --rebuild --json)
+            options=(-h --help --help-all --rebuild --json --watch --foreground --stop-watching)
             values=(-C=directory --lang=one-of:fr,en)
             positionals=()
             ;;

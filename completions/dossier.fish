@@ -138,7 +138,10 @@ function __dossier_spec --no-scope-shadowing
                 --help\t'Print this help and exit' \
                 --help-all\t'Print the help of every command and exit' \
                 --rebuild\t'Build the index again from scratch' \
-                --json\t'Print the summary as JSON (see docs/en/json-output.md)'
+                --json\t'Print the summary as JSON (see docs/en/json-output.md)' \
+                --watch\t'Start a process that watches the folders, so that each search reads only what changed' \
+                --foreground\t'With --watch: watch in this process until Ctrl-C' \
+                --stop-watching\t'Stop the process started by --watch'
             set values -C=directory --lang=one-of:fr,en
             set positionals
         case set

@@ -1,5 +1,11 @@
 #include "index_changes.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 namespace dossier::index {
@@ -62,6 +68,110 @@ void compare_with_index(const StoredFiles& stored, const std::vector<ScannedFile
     }
     for (std::size_t i = 0; i < stored.entries.size(); ++i) {
         if (!seen[i]) removed.emplace_back(stored.client(stored.entries[i]), stored.path(stored.entries[i]));
+    }
+}
+
+namespace {
+
+// Splits "client/inside/path" into its client and the rest. Returns false when a part of the
+// path is hidden or it is deeper than a scan reads.
+bool split_reported(std::string_view path, std::string_view& client, std::string_view& rest) {
+    auto slash = path.find('/');
+    client = path.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+    int depth = 0;
+    for (std::string_view left = path; !left.empty(); ++depth) {
+        auto end = left.find('/');
+        if (left.front() == '.' || depth > 64) return false;
+        left = end == std::string_view::npos ? std::string_view() : left.substr(end + 1);
+    }
+    return !client.empty();
+}
+
+FileStat stat_of(const struct stat& info) {
+    return FileStat{static_cast<std::int64_t>(info.st_size),
+                    static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec,
+                    static_cast<std::int64_t>(info.st_ctim.tv_sec) * 1'000'000'000 + info.st_ctim.tv_nsec,
+                    static_cast<std::int64_t>(info.st_ino)};
+}
+
+}  // namespace
+
+void compare_reported(Database& database, const std::vector<Client>& clients, const std::vector<WatchedPath>& paths,
+                      std::vector<ScannedFile>& files, std::vector<const ScannedFile*>& changed,
+                      std::vector<std::pair<std::string, std::string>>& removed) {
+    std::unordered_map<std::string_view, std::size_t> client_index;
+    for (std::size_t i = 0; i < clients.size(); ++i) client_index.emplace(clients[i].slug, i);
+
+    std::set<std::pair<std::size_t, std::string>> folders;  // client, prefix "" or ending in '/'
+    std::set<std::pair<std::size_t, std::string>> gone;     // files reported that are not documents now
+    for (const auto& reported : paths) {
+        std::string_view slug;
+        std::string_view rest;
+        if (!split_reported(reported.path, slug, rest)) continue;
+        auto client = client_index.find(slug);
+        if (client == client_index.end()) continue;
+        if (rest.empty()) {
+            folders.emplace(client->second, std::string());
+        } else if (reported.folder) {
+            folders.emplace(client->second, std::string(rest) + "/");
+        } else if (rest.size() > 3 && rest.ends_with(".md")) {
+            struct stat info {};
+            const auto file = clients[client->second].directory / rest;
+            if (::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+                files.push_back(ScannedFile{clients[client->second].slug, std::string(rest), stat_of(info)});
+            } else {
+                gone.emplace(client->second, std::string(rest));
+            }
+        }
+    }
+
+    // A folder's documents now, and those the index has under it: the ones not found are gone.
+    auto stored_under = database.prepare(
+        "SELECT path FROM documents INDEXED BY documents_by_path WHERE client = ?1 AND path >= ?2 AND path < ?3");
+    for (const auto& [client, prefix] : folders) {
+        auto found = scan_folder(clients, client, prefix);
+        std::set<std::string_view> on_disk;
+        for (const auto& file : found) on_disk.insert(file.path);
+        // Paths under "a/b/" sort from "a/b/" up to "a/b0", '0' following '/'.
+        // For a whole client, "\xff" follows every path: UTF-8 has no such byte.
+        std::string end = prefix.empty() ? std::string("\xff") : prefix.substr(0, prefix.size() - 1) + "0";
+        stored_under.reset();
+        stored_under.bind(1, std::string_view(clients[client].slug)).bind(2, std::string_view(prefix)).bind(3, std::string_view(end));
+        while (stored_under.step()) {
+            if (!on_disk.contains(stored_under.text(0))) gone.emplace(client, std::string(stored_under.text(0)));
+        }
+        files.insert(files.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    }
+
+    // Each file once, compared with its stored stat data.
+    std::sort(files.begin(), files.end(), [](const ScannedFile& a, const ScannedFile& b) {
+        return std::tie(a.client, a.path) < std::tie(b.client, b.path);
+    });
+    files.erase(std::unique(files.begin(), files.end(),
+                            [](const ScannedFile& a, const ScannedFile& b) { return a.client == b.client && a.path == b.path; }),
+                files.end());
+    auto stored = database.prepare(
+        "SELECT size, mtime, ctime, inode FROM documents INDEXED BY documents_by_path WHERE client = ?1 AND path = ?2");
+    for (const auto& file : files) {
+        stored.reset();
+        stored.bind(1, file.client).bind(2, std::string_view(file.path));
+        if (!stored.step() ||
+            FileStat{stored.integer(0), stored.integer(1), stored.integer(2), stored.integer(3)} != file.stat) {
+            changed.push_back(&file);
+        }
+    }
+    auto present = database.prepare("SELECT 1 FROM documents INDEXED BY documents_by_path WHERE client = ?1 AND path = ?2");
+    for (const auto& [client, path] : gone) {
+        if (std::binary_search(files.begin(), files.end(), ScannedFile{clients[client].slug, path, {}},
+                               [](const ScannedFile& a, const ScannedFile& b) {
+                                   return std::tie(a.client, a.path) < std::tie(b.client, b.path);
+                               })) {
+            continue;  // reported gone, then found again under a folder read whole
+        }
+        present.reset();
+        present.bind(1, std::string_view(clients[client].slug)).bind(2, std::string_view(path));
+        if (present.step()) removed.emplace_back(clients[client].slug, path);
     }
 }
 

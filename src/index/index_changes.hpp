@@ -8,6 +8,7 @@
 
 #include "index_scan.hpp"
 #include "sqlite.hpp"
+#include "watch_protocol.hpp"
 
 namespace dossier::index {
 
@@ -34,5 +35,13 @@ StoredFiles load_stored(Database& database);
 void compare_with_index(const StoredFiles& stored, const std::vector<ScannedFile>& files,
                         std::vector<const ScannedFile*>& changed,
                         std::vector<std::pair<std::string, std::string>>& removed);
+
+// Compares the paths that the watcher reported with the index, as compare_with_index does
+// for every file: a file reported is looked at, and a folder reported is read whole. Puts the
+// files looked at in `files`, and pointers to those to read again in `changed`. Paths outside
+// `clients` or hidden are not documents and are left out.
+void compare_reported(Database& database, const std::vector<Client>& clients, const std::vector<WatchedPath>& paths,
+                      std::vector<ScannedFile>& files, std::vector<const ScannedFile*>& changed,
+                      std::vector<std::pair<std::string, std::string>>& removed);
 
 }  // namespace dossier::index

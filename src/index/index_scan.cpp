@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace dossier::index {
@@ -18,12 +21,63 @@ FileStat to_file_stat(const struct stat& info) {
                     static_cast<std::int64_t>(info.st_ino)};
 }
 
-// Walks the folder open as `directory_fd`, whose path inside the client is `prefix`.
-// Takes ownership of the descriptor.
-void walk(int directory_fd, std::string& prefix, std::string_view client, std::vector<ScannedFile>& out, int depth) {
-    DIR* directory = fdopendir(directory_fd);
+// A folder still to read: the client it belongs to, its path inside the client ("" for the
+// client's own folder, else ending in '/'), its depth and an open descriptor.
+struct Folder {
+    std::size_t client = 0;
+    std::string prefix;
+    int depth = 0;
+    int fd = -1;
+};
+
+// The folders still to read, shared by the threads that read them: each takes one, reads it,
+// and gives back the folders found in it. Threads share the folders of one client, so that a
+// workspace of one large client is read with every thread too.
+class FolderQueue {
+public:
+    explicit FolderQueue(std::vector<Folder> folders) : waiting_(std::move(folders)) {}
+
+    // Returns the next folder, or nothing once every folder is read and none is in progress.
+    std::optional<Folder> take() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !waiting_.empty() || reading_ == 0; });
+        if (waiting_.empty()) return std::nullopt;
+        Folder folder = std::move(waiting_.back());
+        waiting_.pop_back();
+        ++reading_;
+        return folder;
+    }
+
+    // Ends the reading of a folder taken, with the folders found in it.
+    void done(std::vector<Folder>& found) {
+        {
+            const std::lock_guard lock(mutex_);
+            for (auto& folder : found) waiting_.push_back(std::move(folder));
+            --reading_;
+        }
+        found.clear();
+        changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<Folder> waiting_;
+    std::size_t reading_ = 0;
+};
+
+struct FoundFile {
+    std::size_t client;
+    ScannedFile file;
+};
+
+// Reads `folder`: appends its documents to `files` and its subfolders to `subfolders`.
+// Takes ownership of its descriptor.
+void read_folder(Folder& folder, const std::vector<Client>& clients, std::vector<FoundFile>& files,
+                 std::vector<Folder>& subfolders) {
+    DIR* directory = fdopendir(folder.fd);
     if (directory == nullptr) {
-        close(directory_fd);
+        close(folder.fd);
         return;
     }
     while (const dirent* entry = readdir(directory)) {
@@ -36,19 +90,20 @@ void walk(int directory_fd, std::string& prefix, std::string_view client, std::v
             struct stat info {};
             if (fstatat(dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
             if (S_ISDIR(info.st_mode)) {
-                if (depth >= 64) continue;
+                if (folder.depth >= 64) continue;
                 int child = openat(dirfd(directory), entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (child >= 0) {
-                    std::size_t length = prefix.size();
-                    prefix.append(name).append("/");
-                    walk(child, prefix, client, out, depth + 1);
-                    prefix.resize(length);
+                    std::string prefix;
+                    prefix.reserve(folder.prefix.size() + name.size() + 1);
+                    prefix.append(folder.prefix).append(name).append("/");
+                    subfolders.push_back(Folder{folder.client, std::move(prefix), folder.depth + 1, child});
                 }
             } else if (S_ISREG(info.st_mode) && is_markdown) {
                 std::string path;
-                path.reserve(prefix.size() + name.size());
-                path.append(prefix).append(name);
-                out.push_back(ScannedFile{client, std::move(path), to_file_stat(info)});
+                path.reserve(folder.prefix.size() + name.size());
+                path.append(folder.prefix).append(name);
+                files.push_back(FoundFile{folder.client, ScannedFile{clients[folder.client].slug, std::move(path),
+                                                                     to_file_stat(info)}});
             }
         }
     }
@@ -57,6 +112,24 @@ void walk(int directory_fd, std::string& prefix, std::string_view client, std::v
 
 }  // namespace
 
+std::vector<ScannedFile> scan_folder(const std::vector<Client>& clients, std::size_t client, const std::string& prefix) {
+    std::vector<ScannedFile> files;
+    const auto path = prefix.empty() ? clients[client].directory : clients[client].directory / prefix;
+    int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return files;
+    const int depth = static_cast<int>(std::count(prefix.begin(), prefix.end(), '/'));
+    std::vector<Folder> waiting{Folder{client, prefix, depth, fd}};
+    std::vector<FoundFile> found;
+    while (!waiting.empty()) {
+        Folder folder = std::move(waiting.back());
+        waiting.pop_back();
+        read_folder(folder, clients, found, waiting);
+    }
+    files.reserve(found.size());
+    for (auto& entry : found) files.push_back(std::move(entry.file));
+    return files;
+}
+
 FileStat stat_file(const std::filesystem::path& path) {
     struct stat info {};
     if (lstat(path.c_str(), &info) != 0) return {};
@@ -64,26 +137,35 @@ FileStat stat_file(const std::filesystem::path& path) {
 }
 
 std::vector<ScannedFile> scan_documents(const std::vector<Client>& clients) {
-    std::vector<std::vector<ScannedFile>> per_client(clients.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t i = next++; i < clients.size(); i = next++) {
-            int fd = open(clients[i].directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            std::string prefix;
-            per_client[i].reserve(1024);
-            if (fd >= 0) walk(fd, prefix, clients[i].slug, per_client[i], 0);
+    std::vector<Folder> roots;
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+        int fd = open(clients[i].directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) roots.push_back(Folder{i, {}, 0, fd});
+    }
+    FolderQueue queue(std::move(roots));
+    constexpr std::size_t thread_count = 2;
+    std::vector<std::vector<FoundFile>> found(thread_count);
+    auto work = [&](std::size_t thread) {
+        std::vector<Folder> subfolders;
+        found[thread].reserve(4096);
+        while (auto folder = queue.take()) {
+            read_folder(*folder, clients, found[thread], subfolders);
+            queue.done(subfolders);
         }
     };
-    std::thread helper(work);
-    work();
+    std::thread helper(work, 1);
+    work(0);
     helper.join();
 
-    std::size_t total = 0;
-    for (const auto& list : per_client) total += list.size();
-    std::vector<ScannedFile> files;
-    files.reserve(total);
-    for (auto& list : per_client) {
-        files.insert(files.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+    // Grouped by client, in the order of `clients`.
+    std::vector<std::size_t> starts(clients.size() + 1, 0);
+    for (const auto& list : found) {
+        for (const auto& entry : list) ++starts[entry.client + 1];
+    }
+    for (std::size_t i = 1; i < starts.size(); ++i) starts[i] += starts[i - 1];
+    std::vector<ScannedFile> files(starts.back());
+    for (auto& list : found) {
+        for (auto& entry : list) files[starts[entry.client]++] = std::move(entry.file);
     }
     return files;
 }

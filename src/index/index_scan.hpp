@@ -27,10 +27,15 @@ struct ScannedFile {
     FileStat stat;
 };
 
-// Returns every document of `clients`, grouped by client in the order of `clients`: files ending in .md, neither hidden nor under a
-// hidden folder (.git), not symbolic links, as `list_documents` finds them. Reads folders
-// with two threads. Folders that cannot be read are skipped.
+// Returns every document of `clients`, grouped by client in the order of `clients`, in no
+// particular order inside a client: files ending in .md, neither hidden nor under a hidden
+// folder (.git), not symbolic links, as `list_documents` finds them. Two threads share the
+// folders of every client. Folders that cannot be read are skipped.
 std::vector<ScannedFile> scan_documents(const std::vector<Client>& clients);
+
+// Returns the documents under the folder `prefix` ("" or ending in '/') of `clients[client]`,
+// found as scan_documents finds them, with one thread. Returns none when it is not a folder.
+std::vector<ScannedFile> scan_folder(const std::vector<Client>& clients, std::size_t client, const std::string& prefix);
 
 // Returns the stat data of the file at `path`, or a zero FileStat when it cannot be read.
 FileStat stat_file(const std::filesystem::path& path);

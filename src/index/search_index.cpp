@@ -1,6 +1,10 @@
 #include "dossier/search_index.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <future>
+#include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -13,6 +17,7 @@
 #include "index_scan.hpp"
 #include "index_search.hpp"
 #include "index_writer.hpp"
+#include "watch_protocol.hpp"
 #include "sqlite.hpp"
 
 namespace fs = std::filesystem;
@@ -145,6 +150,46 @@ RebuildReason check_format(Database& database, std::string& damage) {
     return RebuildReason::none;
 }
 
+// The slugs of `clients`, as the watcher's token records them.
+std::string client_list(const std::vector<Client>& clients) {
+    std::string list;
+    for (const auto& client : clients) list += client.slug + "/";
+    return list;
+}
+
+// The token of the watcher (see index/watch_protocol.hpp) that the index is up to date with,
+// and the clients it was for.
+struct StoredToken {
+    index::WatchToken token;
+    std::string clients;
+};
+
+std::optional<StoredToken> read_token(Database& database) {
+    auto statement = database.prepare("SELECT value FROM meta WHERE key = 'watch'");
+    if (!statement.step()) return std::nullopt;
+    const std::string value(statement.text(0));
+    auto first = value.find(' ');
+    auto second = value.find(' ', first == std::string::npos ? first : first + 1);
+    if (second == std::string::npos) return std::nullopt;
+    StoredToken stored;
+    stored.token.instance = value.substr(0, first);
+    stored.token.sequence = std::strtoull(value.c_str() + first + 1, nullptr, 10);
+    stored.clients = value.substr(second + 1);
+    return stored;
+}
+
+void write_token(Database& database, const index::WatchToken& token, const std::string& clients) {
+    database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('watch', ?1)")
+        .bind(1, fmt::format("{} {} {}", token.instance, token.sequence, clients))
+        .run();
+}
+
+void sort_by_path(std::vector<const ScannedFile*>& files) {
+    std::sort(files.begin(), files.end(), [](const ScannedFile* a, const ScannedFile* b) {
+        return std::tie(a->client, a->path) < std::tie(b->client, b->path);
+    });
+}
+
 }  // namespace
 
 RebuildReason SearchIndex::State::open_if_sound(std::string& damage) {
@@ -185,11 +230,16 @@ RefreshSummary SearchIndex::build_locked(const IndexProgress& progress) {
         database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
         database.execute(schema_sql);
         database.execute("BEGIN");
+        // Asked before the folders are read: what changes while they are read is after it.
+        auto answer = index::ask_watcher(state_->state_dir, std::nullopt);
         auto clients = state_->workspace.clients();
+        if (answer) write_token(database, answer->token, client_list(clients));
         auto files = index::scan_documents(clients);
         std::vector<const ScannedFile*> pointers;
         pointers.reserve(files.size());
         for (const auto& file : files) pointers.push_back(&file);
+        // In path order, so that a build gives the same rows whatever order the threads read in.
+        sort_by_path(pointers);
         IndexWriter writer(database, true);
         index::write_files(writer, pointers, state_->clients_dir, index::now_ns(), summary, progress);
         database.execute(field_indexes_sql);
@@ -268,19 +318,40 @@ RefreshSummary SearchIndex::refresh(const IndexProgress& progress) {
 RefreshSummary SearchIndex::update(const IndexProgress& progress) {
     Database& database = *state_->database;
     std::int64_t refresh_start = index::now_ns();
-    // Read the folders while the index's list of documents is read.
     auto clients = state_->workspace.clients();
-    auto scanning = std::async(std::launch::async, [&clients] { return index::scan_documents(clients); });
-    index::StoredFiles stored = index::load_stored(database);
-    auto files = scanning.get();
+    const auto listed = client_list(clients);
+    // A watcher that knows what changed since the index's token spares reading every folder.
+    const auto stored_token = read_token(database);
+    const auto answer =
+        index::ask_watcher(state_->state_dir, stored_token ? std::optional(stored_token->token) : std::nullopt);
+    const bool watched = answer && answer->complete && stored_token && stored_token->clients == listed;
 
-    // An unchanged workspace takes no write lock.
+    std::vector<ScannedFile> files;
     std::vector<const ScannedFile*> changed;
     std::vector<std::pair<std::string, std::string>> removed;
-    index::compare_with_index(stored, files, changed, removed);
     RefreshSummary summary;
-    summary.documents = files.size();
-    if (changed.empty() && removed.empty()) return summary;
+    if (watched) {
+        index::compare_reported(database, clients, answer->paths, files, changed, removed);
+    } else {
+        // Read the folders while the index's list of documents is read.
+        auto scanning = std::async(std::launch::async, [&clients] { return index::scan_documents(clients); });
+        index::StoredFiles stored = index::load_stored(database);
+        files = scanning.get();
+        index::compare_with_index(stored, files, changed, removed);
+        summary.documents = files.size();
+    }
+    const bool new_token = answer && !(stored_token && stored_token->token == answer->token && stored_token->clients == listed);
+    auto count_documents = [&] {
+        if (!watched) return;
+        auto statement = database.prepare("SELECT count(*) FROM documents");
+        if (statement.step()) summary.documents = static_cast<std::size_t>(statement.integer(0));
+    };
+    // An unchanged workspace takes no write lock.
+    if (changed.empty() && removed.empty() && !new_token) {
+        count_documents();
+        return summary;
+    }
+    sort_by_path(changed);
 
     std::optional<IndexLock> lock;
     lock.emplace(state_->lock, true);
@@ -298,12 +369,14 @@ RefreshSummary SearchIndex::update(const IndexProgress& progress) {
             if (writer.remove(client, path)) ++summary.removed;
         }
         index::write_files(writer, changed, state_->clients_dir, refresh_start, summary, progress);
+        if (answer) write_token(database, answer->token, listed);
         database.execute("COMMIT");
     } catch (...) {
         database.execute("ROLLBACK");
         throw;
     }
     write_file_atomically(state_->stamp, index::stamp_text(state_->file));
+    count_documents();
     return summary;
 }
 

@@ -497,7 +497,7 @@ TEST_CASE_FIXTURE(SearchSandbox, "index --json gives the summary") {
     REQUIRE(refreshed.exit_status == 0);
     REQUIRE(rebuilt.exit_status == 0);
     auto first = json::parse(built.out);
-    CHECK(keys_in_order(built.out) == "documents added updated removed rebuilt seconds path");
+    CHECK(keys_in_order(built.out) == "documents added updated removed rebuilt seconds path watcher");
     CHECK(first["documents"] == 6);
     CHECK(first["rebuilt"] == "created");
     CHECK(first["seconds"].get<double>() >= 0);
