@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -75,12 +76,20 @@ IndexWatcherStatus start_watcher(const Workspace& workspace) {
         ::setsid();
         if (::fork() != 0) ::_exit(0);
         [[maybe_unused]] int ignored = ::chdir("/");
-        int null = ::open("/dev/null", O_RDWR);
-        for (int fd : {STDIN_FILENO, STDOUT_FILENO}) ::dup2(null, fd);
         // Its starts, stops and errors go to .dossier/watch.log.
+        std::error_code ignored_error;
+        std::filesystem::create_directories(workspace.root() / ".dossier", ignored_error);
         const auto log_path = workspace.root() / ".dossier" / "watch.log";
+        int null = ::open("/dev/null", O_RDWR);
         int log = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        for (int fd : {STDIN_FILENO, STDOUT_FILENO}) ::dup2(null, fd);
         ::dup2(log >= 0 ? log : null, STDERR_FILENO);
+        // Nothing else of the caller's stays open, such as the write end of a pipe that a
+        // shell waits on.
+        for (int fd = STDERR_FILENO + 1, last = static_cast<int>(::sysconf(_SC_OPEN_MAX)); fd < last && fd < 65536;
+             ++fd) {
+            if (fd != report[1]) ::close(fd);
+        }
         int status = 0;
         bool started = false;
         try {

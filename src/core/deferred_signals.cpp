@@ -28,7 +28,15 @@ DeferredSignals::~DeferredSignals() { pthread_sigmask(SIG_SETMASK, &previous_, n
 SignalWatch::SignalWatch(std::function<void()> on_first_signal)
     : watcher_([this, on_first_signal = std::move(on_first_signal)] {
           // The watcher inherits the blocked mask, so sigtimedwait takes the process's signals.
-          const sigset_t signals = held_signals();
+          // A signal that the process ignores, as under nohup, is left alone: it stays
+          // pending and is discarded once the mask is put back.
+          sigset_t signals;
+          sigemptyset(&signals);
+          for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+              struct sigaction action {};
+              if (::sigaction(signal, nullptr, &action) == 0 && action.sa_handler == SIG_IGN) continue;
+              sigaddset(&signals, signal);
+          }
           const timespec period{0, 10'000'000};  // how long stop() may wait
           while (!finished_) {
               const int signal = ::sigtimedwait(&signals, nullptr, &period);

@@ -3,7 +3,7 @@
 // The source is read once. Each record is checked: the client resolved, the columns mapped to
 // fields, the values converted, the document with the same natural key found, and the result
 // validated and reported. The documents to write go in batches to a second thread, which
-// writes them and packs their blobs while the records that follow are worked out; each client
+// writes them and packs their blobs while the records that follow are worked out. Each client
 // then gets one commit. A failure or Ctrl-C before the commits puts back every file written.
 // A strict import, and one into the caller's change, keep the documents in a temporary file
 // instead and write them only once every record has been checked. Memory thus stays bounded
@@ -157,7 +157,7 @@ public:
         ready_.notify_one();
     }
 
-    // Returns once every batch submitted is written; throws the error of one that failed.
+    // Returns once every batch submitted is written. Throws the error of a batch that failed.
     void finish() {
         stop(false);
         if (error_) std::rethrow_exception(error_);
@@ -324,6 +324,9 @@ struct ClientState {
     ClientImportSummary summary;
     std::vector<std::pair<std::string, std::string>> batch;  // files to write
     std::vector<std::string> written;  // paths written, for a rollback; by the writing thread
+    // Files that the import rewrites whose bytes on disk differed from the last commit: a
+    // rollback puts these bytes back instead of the commit's.
+    std::unordered_map<std::string, std::string> previous;
 
     Change& writer() { return shared_change != nullptr ? *shared_change : *change; }
 };
@@ -361,7 +364,7 @@ public:
 private:
     // Writes each batch of documents while the records that follow are worked out, then
     // commits each client. Ctrl-C or a kill stops between two records and puts back every
-    // file written; during the commits it waits until they are made.
+    // file written. Once the commits have begun, the import finishes and reports them.
     void write_while_reading(RecordImportSummary& summary) {
         SignalWatch signals;
         try {
@@ -385,7 +388,6 @@ private:
         }
         sort_clients(summary);
         commit_clients(summary);
-        signals.raise_again();
     }
 
     // Checks every record first, keeping the documents in a temporary file, and writes them
@@ -1029,19 +1031,26 @@ private:
 
         result.changed_fields = changed;
         result.outcome = changed.empty() ? RecordOutcome::unchanged : RecordOutcome::updated;
+        if (!write) {
+            if (secret_fields) request_.recipients(state.client, path);  // its errors reject the record
+            return;
+        }
+        // A rollback puts back what was on disk: the last commit's bytes, or the user's edits
+        // that were not committed yet, kept here. Comparing with HEAD's bytes costs one blob
+        // read, where a status of the path reads the whole folder.
+        const bool committed = state.repository->read_at("HEAD", path) == bytes;
+        if (!committed) state.previous.emplace(path, bytes);
         if (!secret_fields) {
-            if (write && !changed.empty()) {
+            if (!changed.empty()) {
                 queue(state, path, document.to_bytes());
-            } else if (write && state.repository->read_at("HEAD", path) != bytes) {
+            } else if (!committed) {
                 // Equal to the record but not committed, as an import killed before its commit
-                // leaves it, so this import commits it. Comparing with HEAD's bytes costs one
-                // blob read, where a status of the path reads the whole folder.
+                // leaves it, so this import commits it.
                 queue(state, path, std::move(bytes));
             }
             return;
         }
         auto recipients = request_.recipients(state.client, path);
-        if (!write) return;
         auto block = seal_secret(*secret_fields, reference.to_string(), recipients.recipients);
         auto span = find_age_block(document.text(), path);
         // The text is UTF-8 without a BOM: a credential written in UTF-16 comes back as UTF-8.
@@ -1079,8 +1088,9 @@ private:
         state.batch.clear();
     }
 
-    // Puts back the files written so far: each as the last commit has it, or removed when it
-    // is new. A failure here is ignored, so that the error that caused the rollback is reported.
+    // Puts back the files written so far: each with the bytes it had before the import (its
+    // uncommitted edits, or the last commit's), or removed when it is new. A failure here is
+    // ignored, so that the error that caused the rollback is reported.
     void roll_back() noexcept {
         for (auto& [slug, state] : clients_) roll_back(*state);
     }
@@ -1088,6 +1098,10 @@ private:
     static void roll_back(ClientState& state) noexcept {
         for (const auto& path : state.written) {
             try {
+                if (auto kept = state.previous.find(path); kept != state.previous.end()) {
+                    write_file_atomically(state.client.directory / path, kept->second);
+                    continue;
+                }
                 auto committed = state.repository->read_at("HEAD", path);
                 if (committed) {
                     write_file_atomically(state.client.directory / path, *committed);

@@ -74,15 +74,16 @@ void compare_with_index(const StoredFiles& stored, const std::vector<ScannedFile
 namespace {
 
 // Splits "client/inside/path" into its client and the rest. Returns false when a part of the
-// path is hidden or it is deeper than a scan reads.
+// path is hidden or it is deeper than a scan reads: a file in a folder 64 levels below the
+// client's folder is the deepest that scan_documents finds.
 bool split_reported(std::string_view path, std::string_view& client, std::string_view& rest) {
     auto slash = path.find('/');
     client = path.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-    int depth = 0;
-    for (std::string_view left = path; !left.empty(); ++depth) {
+    int parts = 0;
+    for (std::string_view left = path; !left.empty(); ++parts) {
         auto end = left.find('/');
-        if (left.front() == '.' || depth > 64) return false;
+        if (left.front() == '.' || parts > 1 + 64) return false;
         left = end == std::string_view::npos ? std::string_view() : left.substr(end + 1);
     }
     return !client.empty();
@@ -113,9 +114,11 @@ void compare_reported(Database& database, const std::vector<Client>& clients, co
         if (client == client_index.end()) continue;
         if (rest.empty()) {
             folders.emplace(client->second, std::string());
-        } else if (reported.folder) {
-            folders.emplace(client->second, std::string(rest) + "/");
-        } else if (rest.size() > 3 && rest.ends_with(".md")) {
+            continue;
+        }
+        if (reported.folder) folders.emplace(client->second, std::string(rest) + "/");
+        // A folder reported may be a file by now, and the reverse: a path is looked at as both.
+        if (rest.size() > 3 && rest.ends_with(".md")) {
             struct stat info {};
             const auto file = clients[client->second].directory / rest;
             if (::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {

@@ -20,6 +20,7 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <set>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -38,7 +39,9 @@ namespace index {
 namespace {
 
 constexpr auto answer_timeout = std::chrono::seconds(3);
-constexpr int max_depth = 64;  // as the scan of the folders
+// The scan reads folders up to 64 levels below a client's folder, which is itself one level
+// below the clients folder, where the watcher's depths start.
+constexpr int max_watch_depth = 64 + 1;
 constexpr const char* cookie_prefix = "watch-cookie-";
 constexpr std::uint32_t folder_events = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE |
                                         IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
@@ -186,12 +189,22 @@ struct IndexWatcher::State {
     std::string cookie_waited;  // the name whose creation ends the wait of a question
     bool cookie_seen = false;
     bool stopping = false;
+    // Folders created, moved or deleted in the events of one read, watched again after it.
+    std::set<std::string> moved;
+    struct stat state_dir_status {};
+    struct stat clients_dir_status {};
+    ino_t socket_inode = 0;
 
     ~State() { close(); }
 
-    // Removes the socket and lets go of the lock, so that another watcher can start.
+    // Removes the socket and lets go of the lock, so that another watcher can start. A socket
+    // at that path that another watcher made since is left alone.
     void close() {
-        if (listener.get() >= 0) ::unlink((state_dir / index::watch_socket_name).c_str());
+        const auto socket_path = state_dir / index::watch_socket_name;
+        struct stat status {};
+        if (listener.get() >= 0 && ::lstat(socket_path.c_str(), &status) == 0 && status.st_ino == socket_inode) {
+            ::unlink(socket_path.c_str());
+        }
         listener.reset();
         inotify.reset();
         lock.reset();
@@ -225,7 +238,8 @@ struct IndexWatcher::State {
             cannot_watch(path, errno);
         }
         folders[watch] = folder;
-        if (depth >= index::max_depth) return;
+        if (folder.empty()) clients_watch = watch;
+        if (depth >= index::max_watch_depth) return;
         DIR* directory = ::opendir(path.c_str());
         if (directory == nullptr) return;
         while (const dirent* entry = ::readdir(directory)) {
@@ -242,11 +256,12 @@ struct IndexWatcher::State {
         ::closedir(directory);
     }
 
-    // Stops watching `folder` and every folder under it.
+    // Stops watching `folder` and every folder under it: every folder for "".
     void unwatch_tree(const std::string& folder) {
         for (auto it = folders.begin(); it != folders.end();) {
             const auto& path = it->second;
-            if (path == folder || (path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/')) {
+            if (folder.empty() || path == folder ||
+                (path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/')) {
                 ::inotify_rm_watch(inotify.get(), it->first);
                 it = folders.erase(it);
             } else {
@@ -268,11 +283,47 @@ struct IndexWatcher::State {
         by_sequence.emplace(sequence, std::make_pair(path, folder));
     }
 
-    // Events were lost: no token given before now can be answered.
+    // Events were lost: no token given before now can be answered, and every folder is
+    // watched again, since folders made or moved meanwhile went unseen.
     void forget_all() {
         trusted_from = ++sequence;
         by_sequence.clear();
         last_change.clear();
+        moved.clear();
+        moved.insert(std::string());
+    }
+
+    // Watches again the folders that events of the last read created, moved or deleted, as
+    // they are on disk now. Watches follow an inode, so a folder moved away keeps reporting
+    // under its old path until this, and two folders swapped (RENAME_EXCHANGE) would
+    // otherwise lose a watch.
+    void watch_moved() {
+        std::string last;
+        bool any = false;
+        for (const auto& folder : moved) {
+            // The set is sorted: a folder under the previous one is covered by it.
+            if (any && (last.empty() || (folder.starts_with(last) && folder.size() > last.size() &&
+                                         folder[last.size()] == '/'))) {
+                continue;
+            }
+            last = folder;
+            any = true;
+            unwatch_tree(folder);
+            struct stat status {};
+            const auto path = folder.empty() ? clients_dir : clients_dir / folder;
+            if (::lstat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+                watch_tree(folder, folder.empty() ? 0 : static_cast<int>(std::count(folder.begin(), folder.end(), '/')) + 1);
+            }
+        }
+        moved.clear();
+    }
+
+    // Returns false once the clients folder or .dossier is gone or replaced.
+    bool workspace_present() const {
+        struct stat now {};
+        return ::stat(state_dir.c_str(), &now) == 0 && now.st_ino == state_dir_status.st_ino &&
+               now.st_dev == state_dir_status.st_dev && ::stat(clients_dir.c_str(), &now) == 0 &&
+               now.st_ino == clients_dir_status.st_ino && now.st_dev == clients_dir_status.st_dev;
     }
 
     void handle(const inotify_event& event) {
@@ -305,13 +356,10 @@ struct IndexWatcher::State {
         std::string path = folder.empty() ? std::string(name) : folder + "/" + std::string(name);
 
         if (event.mask & IN_ISDIR) {
-            if (event.mask & (IN_CREATE | IN_MOVED_TO)) {
-                // Watched first, then recorded: files made before the watch are found by the
-                // refresh's reading of the folder.
-                watch_tree(path, static_cast<int>(std::count(path.begin(), path.end(), '/')) + 1);
-                record(path, true);
-            } else if (event.mask & (IN_DELETE | IN_MOVED_FROM)) {
-                unwatch_tree(path);
+            // Watched again by watch_moved() before any answer: files made before the new
+            // watch are found by the refresh's reading of the whole folder.
+            if (event.mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) {
+                moved.insert(path);
                 record(path, true);
             }
             return;
@@ -334,6 +382,7 @@ struct IndexWatcher::State {
                 at += sizeof(inotify_event) + event->len;
             }
         }
+        watch_moved();
         return true;
     }
 
@@ -430,10 +479,11 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
         if (entry.path().filename().string().starts_with(index::cookie_prefix)) fs::remove(entry.path(), error);
     }
     state.watch_tree("", 0);
-    for (const auto& [watch, folder] : state.folders) {
-        if (folder.empty()) state.clients_watch = watch;
-    }
     if (state.clients_watch < 0) State::cannot_watch(state.clients_dir, ENOENT);
+    if (::stat(state.state_dir.c_str(), &state.state_dir_status) != 0 ||
+        ::stat(state.clients_dir.c_str(), &state.clients_dir_status) != 0) {
+        State::cannot_watch(state.clients_dir, errno);
+    }
 
     // A socket left by a killed watcher is replaced: this one holds the lock.
     if (!index::socket_address(state.state_dir, state.socket_folder, state.address)) {
@@ -447,6 +497,10 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
                        ::bind(state.listener.get(), reinterpret_cast<const sockaddr*>(&state.address),
                               sizeof state.address) == 0;
     ::umask(previous);
+    struct stat socket_status {};
+    if (bound && ::lstat((state.state_dir / index::watch_socket_name).c_str(), &socket_status) == 0) {
+        state.socket_inode = socket_status.st_ino;
+    }
     if (!bound || ::listen(state.listener.get(), 64) != 0) {
         const int saved = errno;
         state.listener.reset();
@@ -472,10 +526,13 @@ void IndexWatcher::run(bool take_signals) {
     while (!state.stopping) {
         pollfd ready[3] = {{state.inotify.get(), POLLIN, 0}, {state.listener.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
         const nfds_t count = signals.get() >= 0 ? 3 : 2;
-        if (::poll(ready, count, -1) < 0) {
+        // The events of a deleted folder can come late, while a file in it is still open, so
+        // the folders are also looked at every 2 s.
+        if (::poll(ready, count, 2000) < 0) {
             if (errno == EINTR) continue;
             throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("the watcher failed: {}")), std::strerror(errno)));
         }
+        if (!state.workspace_present()) break;
         if (ready[0].revents != 0) state.read_events(0);
         if (ready[1].revents != 0) {
             for (;;) {

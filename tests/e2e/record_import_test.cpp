@@ -197,6 +197,63 @@ TEST_CASE_FIXTURE(ImportRecordsSandbox, "Ctrl-C during an import puts back the f
     CHECK(contains(again.out, "acme: 40000 created, 0 updated, 0 unchanged, 0 rejected"));
 }
 
+TEST_CASE_FIXTURE(ImportRecordsSandbox, "a failed import keeps uncommitted edits") {
+    std::string first = "hostname,asset_type\n";
+    for (int row = 1; row <= 600; ++row) first += "srv" + std::to_string(row) + ",server\n";
+    REQUIRE(import({"csv", write_input("first.csv", first).string(), "--type", "asset", "--client", "acme"})
+                .exit_status == 0);
+    const auto head = this->head(client_dir("acme"));
+    // An edit not committed yet, and a document that is not committed at all.
+    const auto edited = document("acme", "assets/srv5.md") + "Technician notes.\n";
+    write_file(client_dir("acme") / "assets/srv5.md", edited);
+    const auto manual = document("acme", "assets/srv6.md");
+    fs::rename(client_dir("acme") / "assets/srv6.md", client_dir("acme") / "assets/manual-box.md");
+    REQUIRE(git(client_dir("acme"), {"rm", "-q", "--cached", "assets/srv6.md"}).exit_status == 0);
+    REQUIRE(git(client_dir("acme"), {"commit", "-q", "-m", "Untrack srv6"}).exit_status == 0);
+    const auto untracked_head = this->head(client_dir("acme"));
+
+    // Both rows change their documents, then enough new rows for batches to be written, then
+    // a quote that never closes.
+    std::string second = "hostname,asset_type,ip_address\nsrv5,server,10.0.0.5\nsrv6,server,10.0.0.6\n";
+    for (int row = 1000; row < 2600; ++row) second += "new" + std::to_string(row) + ",server,10.0.1.1\n";
+    second += "srv-last,\"server\n";
+    auto result = import({"csv", write_input("second.csv", second).string(), "--type", "asset", "--client", "acme"});
+    CHECK(result.exit_status == 3);
+    CHECK(document("acme", "assets/srv5.md") == edited);
+    CHECK(document("acme", "assets/manual-box.md") == manual);
+    CHECK_FALSE(fs::exists(client_dir("acme") / "assets/new1000.md"));
+    CHECK(this->head(client_dir("acme")) == untracked_head);
+    CHECK(untracked_head != head);
+    CHECK(status(client_dir("acme")) == " M assets/srv5.md\n?? assets/manual-box.md\n");
+}
+
+TEST_CASE_FIXTURE(ImportRecordsSandbox, "an import started with SIGHUP ignored finishes") {
+    std::string csv = "hostname,asset_type\n";
+    for (int row = 1; row <= 20000; ++row) csv += "srv" + std::to_string(row) + ",server\n";
+    auto file = write_input("assets.csv", csv);
+    const auto assets = client_dir("acme") / "assets";
+    // As nohup does: the child inherits the ignored signal across exec.
+    struct sigaction ignore {};
+    struct sigaction previous {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    REQUIRE(::sigaction(SIGHUP, &ignore, &previous) == 0);
+    bool written = false;
+    auto result = dossier::e2e::run_process_signalled_when(
+        {DOSSIER_BINARY, "import", "csv", file.string(), "--type", "asset", "--client", "acme"}, environment,
+        workspace(), SIGHUP, [&] {
+            std::error_code error;
+            written = fs::exists(assets / "srv1.md", error);
+            return written;
+        });
+    ::sigaction(SIGHUP, &previous, nullptr);
+    INFO("dossier import: ", result.err);
+    CHECK(written);
+    CHECK(result.exit_status == 0);
+    CHECK(contains(result.out, "acme: 20000 created, 0 updated, 0 unchanged, 0 rejected"));
+    CHECK(status(client_dir("acme")) == "");
+}
+
 TEST_CASE_FIXTURE(ImportRecordsSandbox, "CSV dry run prints the plan") {
     auto file = write_input("assets.csv", assets_csv);
     REQUIRE(import({"csv", file.string(), "--type", "asset", "--client", "acme"}).exit_status == 0);

@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 
 #include <algorithm>
 #include <chrono>
@@ -145,8 +147,9 @@ TEST_CASE_FIXTURE(WatcherSandbox, "a watcher that lost events makes the next sea
     const long pid = watcher_pid();
     REQUIRE(pid > 0);
     // Stopped, the watcher reads no events while the system's queue of them (16,384 by
-    // default) overflows.
+    // default) overflows. A folder made meanwhile goes unseen by the watcher.
     REQUIRE(::kill(static_cast<pid_t>(pid), SIGSTOP) == 0);
+    fs::create_directories(acme() / "kb/pendant");
     long queue = 16384;
     if (std::ifstream limit("/proc/sys/fs/inotify/max_queued_events"); limit) limit >> queue;
     const long files = queue / 2 + 100;  // each file gives at least its creation and its closing
@@ -159,6 +162,12 @@ TEST_CASE_FIXTURE(WatcherSandbox, "a watcher that lost events makes the next sea
     REQUIRE(::kill(static_cast<pid_t>(pid), SIGCONT) == 0);
 
     CHECK(found("wireguard") == "acme/runbooks/vpn-reset\n");
+    write_in_place(acme() / "kb/pendant/apres.md", document("Après", "Le mot tamanoir."));
+    CHECK(found("tamanoir") == "acme/kb/pendant/apres\n");
+    // Folders made or moved while events were lost are watched again after it.
+    fs::rename(acme() / "kb/lot", acme() / "kb/lot-moved");
+    write_in_place(acme() / "kb/lot-moved/page-1.md", document("Page 1", "Mot unique ornithorynque."));
+    CHECK(found("ornithorynque") == "acme/kb/lot-moved/page-1\n");
     auto counted = dossier({"index", "--json"});
     REQUIRE(counted.exit_status == 0);
     const auto documents = json::parse(counted.out)["documents"].get<long>();
@@ -175,4 +184,58 @@ TEST_CASE_FIXTURE(WatcherSandbox, "index --watch --foreground refuses a second w
     CHECK(contains(second.err, "a watcher already runs for this workspace"));
     CHECK(contains(second.err, "dossier index --stop-watching"));
     CHECK(contains(dossier({"index", "--foreground"}).err, "--watch"));
+}
+
+TEST_CASE_FIXTURE(WatcherSandbox, "a watcher follows two folders swapped in one call") {
+    fs::create_directories(acme() / "kb/un/sous");
+    fs::create_directories(acme() / "kb/deux/sous");
+    write_in_place(acme() / "kb/un/sous/page.md", document("Un", "Premier dossier."));
+    write_in_place(acme() / "kb/deux/sous/page.md", document("Deux", "Second dossier."));
+    REQUIRE(dossier({"index", "--watch"}).exit_status == 0);
+
+    // mv --exchange of coreutils 9.5 makes the same call.
+    REQUIRE(::renameat2(AT_FDCWD, (acme() / "kb/un").c_str(), AT_FDCWD, (acme() / "kb/deux").c_str(),
+                        RENAME_EXCHANGE) == 0);
+    write_in_place(acme() / "kb/deux/nouveau.md", document("Nouveau", "Le mot capybara."));
+    write_in_place(acme() / "kb/un/sous/page.md", document("Un bis", "Le mot okapi."));
+    CHECK(found("capybara") == "acme/kb/deux/nouveau\n");
+    CHECK(found("okapi") == "acme/kb/un/sous/page\n");
+    CHECK(found("premier") == "acme/kb/deux/sous/page\n");
+    check_as_rebuilt({"capybara", "okapi", "premier", "second", "dossier"});
+}
+
+TEST_CASE_FIXTURE(WatcherSandbox, "a watcher sees a file replaced by a folder of its name") {
+    fs::create_directories(acme() / "kb");
+    write_in_place(acme() / "kb/x.md", document("X", "Le mot fichierx."));
+    REQUIRE(dossier({"index", "--watch"}).exit_status == 0);
+    REQUIRE(found("fichierx") == "acme/kb/x\n");
+
+    fs::remove(acme() / "kb/x.md");
+    fs::create_directories(acme() / "kb/x.md");
+    write_in_place(acme() / "kb/x.md/dedans.md", document("Dedans", "Le mot dedansx."));
+    CHECK(found("fichierx") == "");
+    CHECK(found("dedansx") == "acme/kb/x.md/dedans\n");
+
+    fs::remove_all(acme() / "kb/x.md");
+    write_in_place(acme() / "kb/x.md", document("X", "Le mot retourx."));
+    CHECK(found("dedansx") == "");
+    CHECK(found("retourx") == "acme/kb/x\n");
+    check_as_rebuilt({"fichierx", "dedansx", "retourx"});
+}
+
+TEST_CASE_FIXTURE(WatcherSandbox, "a watcher stops when .dossier is deleted") {
+    REQUIRE(dossier({"index", "--watch"}).exit_status == 0);
+    const long pid = watcher_pid();
+    REQUIRE(pid > 0);
+    fs::remove_all(workspace() / ".dossier");
+    bool stopped = false;
+    for (int wait = 0; wait < 500 && !stopped; ++wait) {
+        stopped = ::kill(static_cast<pid_t>(pid), 0) != 0;
+        if (!stopped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(stopped);
+    auto again = dossier({"index", "--watch"});
+    INFO("dossier index --watch: ", again.err);
+    CHECK(again.exit_status == 0);
+    CHECK(watcher_pid() > 0);
 }
