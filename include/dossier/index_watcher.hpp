@@ -11,7 +11,7 @@
 
 namespace dossier {
 
-// A watcher that answers on .dossier/watch.sock.
+// A watcher that listens on .dossier/watch.sock.
 struct IndexWatcherStatus {
     long pid = 0;
     std::size_t folders = 0;  // folders watched
@@ -29,7 +29,7 @@ public:
 
     std::size_t folders() const;
 
-    // Answers refreshes until asked to stop, or until the workspace's clients folder or
+    // Serves the requests of refreshes until asked to stop, or until the workspace's clients folder or
     // .dossier goes away. With `take_signals`, SIGINT, SIGTERM and SIGHUP stop it too, after
     // it removed its socket. Throws Error(io) when it can no longer watch every folder, for
     // example when the system's limit of watches is reached: refreshes then look at every
@@ -41,7 +41,7 @@ private:
     std::unique_ptr<State> state_;
 };
 
-// Returns the watcher of the workspace, or nothing when none answers.
+// Returns the watcher of the workspace, or nothing when none responds.
 std::optional<IndexWatcherStatus> index_watcher_status(const Workspace& workspace);
 
 // Asks the watcher of the workspace to stop and waits until it has. Returns false when none

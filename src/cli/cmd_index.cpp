@@ -57,6 +57,77 @@ void write_all(int fd, const std::string& text) {
     }
 }
 
+// Runs the watcher in the grandchild that start_watcher made, and writes "ok PID FOLDERS",
+// or the error it met, to `report_fd` once it watches every folder.
+[[noreturn]] void run_detached_watcher(const Workspace& workspace, int report_fd) {
+    [[maybe_unused]] int ignored = ::chdir("/");
+
+    // Its starts, stops and errors go to .dossier/watch.log.
+    std::error_code ignored_error;
+    std::filesystem::create_directories(workspace.root() / ".dossier", ignored_error);
+    const auto log_path = workspace.root() / ".dossier" / "watch.log";
+    int null = ::open("/dev/null", O_RDWR);
+    int log = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO}) ::dup2(null, fd);
+    ::dup2(log >= 0 ? log : null, STDERR_FILENO);
+    // Nothing else of the caller's stays open, such as the write end of a pipe that a shell
+    // waits on.
+    for (int fd = STDERR_FILENO + 1, last = static_cast<int>(::sysconf(_SC_OPEN_MAX)); fd < last && fd < 65536; ++fd) {
+        if (fd != report_fd) ::close(fd);
+    }
+
+    int status = 0;
+    bool started = false;
+    try {
+        IndexWatcher watcher(workspace);
+        started = true;
+        log_line(fmt::format(fmt::runtime(tr("watcher {} started: {} folders")), ::getpid(), watcher.folders()));
+        write_all(report_fd, fmt::format("ok {} {}\n", ::getpid(), watcher.folders()));
+        ::close(report_fd);
+        watcher.run(true);
+        log_line(fmt::format(fmt::runtime(tr("watcher {} stopped")), ::getpid()));
+    } catch (const Error& error) {
+        log_line(fmt::format(fmt::runtime(tr("watcher {} failed: {}")), ::getpid(), error.what()));
+        if (!started) {
+            write_all(report_fd,
+                      fmt::format("error {}\n{}\n{}", static_cast<int>(error.kind()), error.what(), error.hint()));
+        }
+        status = 1;
+    } catch (const std::exception& error) {
+        log_line(fmt::format(fmt::runtime(tr("watcher {} failed: {}")), ::getpid(), error.what()));
+        status = 1;
+    }
+    ::_exit(status);
+}
+
+// Reads what run_detached_watcher wrote to `report_fd` until it closes. Returns the watcher,
+// or throws the Error it met.
+IndexWatcherStatus read_start_report(int report_fd) {
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+        auto count = ::read(report_fd, buffer, sizeof buffer);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) break;
+        text.append(buffer, static_cast<std::size_t>(count));
+    }
+    long pid = 0;
+    unsigned long folders = 0;
+    if (std::sscanf(text.c_str(), "ok %ld %lu", &pid, &folders) == 2) return IndexWatcherStatus{pid, folders};
+
+    int kind = static_cast<int>(ErrorKind::io);
+    std::string message = tr("the watcher stopped at its start");
+    std::string hint;
+    if (text.starts_with("error ")) {
+        auto first = text.find('\n');
+        auto second = text.find('\n', first == std::string::npos ? first : first + 1);
+        kind = std::atoi(text.c_str() + 6);
+        if (first != std::string::npos) message = text.substr(first + 1, second - first - 1);
+        if (second != std::string::npos) hint = text.substr(second + 1);
+    }
+    throw Error(static_cast<ErrorKind>(kind), message, hint);
+}
+
 // Starts the watcher in a process of its own, which outlives this one, and returns once it
 // watches every folder. Throws the Error it met instead.
 IndexWatcherStatus start_watcher(const Workspace& workspace) {
@@ -75,71 +146,21 @@ IndexWatcherStatus start_watcher(const Workspace& workspace) {
         ::close(report[0]);
         ::setsid();
         if (::fork() != 0) ::_exit(0);
-        [[maybe_unused]] int ignored = ::chdir("/");
-        // Its starts, stops and errors go to .dossier/watch.log.
-        std::error_code ignored_error;
-        std::filesystem::create_directories(workspace.root() / ".dossier", ignored_error);
-        const auto log_path = workspace.root() / ".dossier" / "watch.log";
-        int null = ::open("/dev/null", O_RDWR);
-        int log = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-        for (int fd : {STDIN_FILENO, STDOUT_FILENO}) ::dup2(null, fd);
-        ::dup2(log >= 0 ? log : null, STDERR_FILENO);
-        // Nothing else of the caller's stays open, such as the write end of a pipe that a
-        // shell waits on.
-        for (int fd = STDERR_FILENO + 1, last = static_cast<int>(::sysconf(_SC_OPEN_MAX)); fd < last && fd < 65536;
-             ++fd) {
-            if (fd != report[1]) ::close(fd);
-        }
-        int status = 0;
-        bool started = false;
-        try {
-            IndexWatcher watcher(workspace);
-            started = true;
-            log_line(fmt::format(fmt::runtime(tr("watcher {} started: {} folders")), ::getpid(), watcher.folders()));
-            write_all(report[1], fmt::format("ok {} {}\n", ::getpid(), watcher.folders()));
-            ::close(report[1]);
-            watcher.run(true);
-            log_line(fmt::format(fmt::runtime(tr("watcher {} stopped")), ::getpid()));
-        } catch (const Error& error) {
-            log_line(fmt::format(fmt::runtime(tr("watcher {} failed: {}")), ::getpid(), error.what()));
-            if (!started) {
-                write_all(report[1], fmt::format("error {}\n{}\n{}", static_cast<int>(error.kind()), error.what(),
-                                                 error.hint()));
-            }
-            status = 1;
-        } catch (const std::exception& error) {
-            log_line(fmt::format(fmt::runtime(tr("watcher {} failed: {}")), ::getpid(), error.what()));
-            status = 1;
-        }
-        ::_exit(status);
+        run_detached_watcher(workspace, report[1]);
     }
+
     ::close(report[1]);
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    std::string text;
-    char buffer[4096];
-    for (;;) {
-        auto count = ::read(report[0], buffer, sizeof buffer);
-        if (count < 0 && errno == EINTR) continue;
-        if (count <= 0) break;
-        text.append(buffer, static_cast<std::size_t>(count));
+    try {
+        auto started = read_start_report(report[0]);
+        ::close(report[0]);
+        return started;
+    } catch (...) {
+        ::close(report[0]);
+        throw;
     }
-    ::close(report[0]);
-    long pid = 0;
-    unsigned long folders = 0;
-    if (std::sscanf(text.c_str(), "ok %ld %lu", &pid, &folders) == 2) return IndexWatcherStatus{pid, folders};
-    int kind = static_cast<int>(ErrorKind::io);
-    std::string message = tr("the watcher stopped at its start");
-    std::string hint;
-    if (text.starts_with("error ")) {
-        auto first = text.find('\n');
-        auto second = text.find('\n', first == std::string::npos ? first : first + 1);
-        kind = std::atoi(text.c_str() + 6);
-        if (first != std::string::npos) message = text.substr(first + 1, second - first - 1);
-        if (second != std::string::npos) hint = text.substr(second + 1);
-    }
-    throw Error(static_cast<ErrorKind>(kind), message, hint);
 }
 
 void run_watch(Context& context, const IndexOptions& options) {

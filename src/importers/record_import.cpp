@@ -603,7 +603,7 @@ private:
     // --- one record ---------------------------------------------------------------------
 
     // Reads every record once: checks it, reports it, and writes or keeps what it would
-    // write. `pass` is the one that on_progress reports. Stops early when `signals` says so.
+    // write. `pass` is the one that on_progress reports. Stops early once `signals` was interrupted.
     void read_records(RecordImportSummary& summary, int pass, const SignalWatch* signals) {
         SourceRecord record;
         std::size_t count = 0;

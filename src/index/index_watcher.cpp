@@ -182,7 +182,7 @@ struct IndexWatcher::State {
     std::unordered_map<int, std::string> folders;  // watch descriptor to folder inside clients_dir
     std::string instance = index::random_instance();
     std::uint64_t sequence = 1;
-    std::uint64_t trusted_from = 1;  // tokens before this one cannot be answered
+    std::uint64_t trusted_from = 1;  // the changes since a token before this one are unknown
     std::map<std::uint64_t, std::pair<std::string, bool>> by_sequence;  // path, folder
     std::unordered_map<std::string, std::uint64_t> last_change;          // path to its sequence
     std::uint64_t cookie_count = 0;
@@ -283,8 +283,8 @@ struct IndexWatcher::State {
         by_sequence.emplace(sequence, std::make_pair(path, folder));
     }
 
-    // Events were lost: no token given before now can be answered, and every folder is
-    // watched again, since folders made or moved meanwhile went unseen.
+    // Events were lost, so the changes since any token given before now are unknown. Every
+    // folder is watched again, since folders made or moved meanwhile went unseen.
     void forget_all() {
         trusted_from = ++sequence;
         by_sequence.clear();
@@ -356,7 +356,7 @@ struct IndexWatcher::State {
         std::string path = folder.empty() ? std::string(name) : folder + "/" + std::string(name);
 
         if (event.mask & IN_ISDIR) {
-            // Watched again by watch_moved() before any answer: files made before the new
+            // Watched again by watch_moved() before any response: files made before the new
             // watch are found by the refresh's reading of the whole folder.
             if (event.mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) {
                 moved.insert(path);

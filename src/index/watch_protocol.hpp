@@ -1,4 +1,4 @@
-// What a refresh asks the watcher (see dossier/index_watcher.hpp) and what it answers.
+// The requests of a refresh to the watcher (see dossier/index_watcher.hpp) and its responses.
 //
 // A refresh connects to .dossier/watch.sock and sends one line, "changes INSTANCE SEQUENCE\n",
 // with the token stored in the index ("- 0" when there is none). Before it answers, the
@@ -32,17 +32,17 @@ struct WatchedPath {
 };
 
 struct WatchAnswer {
-    WatchToken token;       // what the index can store once it holds the changes below
+    WatchToken token;       // what the index can store once it contains the changes below
     bool complete = false;  // false: every file must be looked at
     std::vector<WatchedPath> paths;
 };
 
 // Asks the watcher whose socket is in `state_dir` what changed since `since`. Returns nothing
-// when no watcher answers within a few seconds, or it answers something else.
+// when no watcher responds within a few seconds, or the response is malformed.
 std::optional<WatchAnswer> ask_watcher(const std::filesystem::path& state_dir, const std::optional<WatchToken>& since);
 
-// Sends `request` (a line) to the watcher and returns its whole answer, or nothing when
-// none answers.
+// Sends `request` (a line) to the watcher and returns its whole response, or nothing when
+// none responds.
 std::optional<std::string> watcher_request(const std::filesystem::path& state_dir, const std::string& request);
 
 // The socket's name inside .dossier.
