@@ -146,6 +146,10 @@ ConvertedValue convert_text(std::string_view read, const FieldShape& shape, Date
                     result.value = *number;
                 }
                 if (number_text(*number) != text) result.how = N_("read as a number");
+                if (ambiguous_comma(text)) {
+                    result.how = N_("read with a decimal comma, as in French: check that the comma does not "
+                                    "separate thousands");
+                }
             }
         }
     } else if (shape.json_type == "boolean") {
@@ -223,6 +227,18 @@ std::optional<std::string> parse_date(std::string_view text, DateOrder order) {
         case DateOrder::year_month_day: return std::nullopt;
     }
     return std::nullopt;
+}
+
+// One comma followed by three digits, and no other separator.
+bool ambiguous_comma(std::string_view text) {
+    text = trim(text);
+    const auto comma = text.find(',');
+    if (comma == std::string_view::npos || comma == 0 || text.find_first_of(",.", comma + 1) != std::string_view::npos ||
+        text.find('.') != std::string_view::npos || text.size() - comma - 1 != 3) {
+        return false;
+    }
+    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(comma) + 1, text.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<double> parse_number(std::string_view text) {

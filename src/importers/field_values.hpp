@@ -40,6 +40,10 @@ std::optional<std::string> parse_date(std::string_view text, DateOrder order);
 // Returns the number `text` writes ("1 234,56", "-12", "1.5e3"), or nullopt.
 std::optional<double> parse_number(std::string_view text);
 
+// Returns true for a number such as 1,234, which parse_number reads as 1.234 (a French
+// decimal comma) while English writes it for 1234.
+bool ambiguous_comma(std::string_view text);
+
 // Returns the boolean `text` writes, in English or French, or nullopt.
 std::optional<bool> parse_boolean(std::string_view text);
 

@@ -7,6 +7,7 @@
 namespace {
 
 using dossier::DateOrder;
+using dossier::importers::ambiguous_comma;
 using dossier::importers::convert_value;
 using dossier::importers::FieldShape;
 using dossier::importers::parse_boolean;
@@ -57,6 +58,21 @@ TEST_CASE("French and English numbers") {
     CHECK_FALSE(parse_number("1,2,3.4.5"));
     CHECK_FALSE(parse_number("abc"));
     CHECK_FALSE(parse_number(""));
+}
+
+TEST_CASE("a comma before three digits is noted") {
+    CHECK(ambiguous_comma("1,234"));
+    CHECK(ambiguous_comma(" 12,500 "));
+    CHECK_FALSE(ambiguous_comma("1,23"));
+    CHECK_FALSE(ambiguous_comma("1,2345"));
+    CHECK_FALSE(ambiguous_comma("1,234.5"));
+    CHECK_FALSE(ambiguous_comma("1,234,567"));
+    CHECK_FALSE(ambiguous_comma(",234"));
+    CHECK_FALSE(ambiguous_comma("1 234"));
+    auto converted = convert_value("1,234", number_field, DateOrder::day_month_year);
+    CHECK(converted.value.get<double>() == doctest::Approx(1.234));
+    CHECK(std::string(converted.how).find("decimal comma") != std::string::npos);
+    CHECK(std::string(convert_value("1,23", number_field, DateOrder::day_month_year).how) == "read as a number");
 }
 
 TEST_CASE("spreadsheet booleans") {
