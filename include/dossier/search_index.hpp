@@ -16,7 +16,7 @@
 namespace dossier {
 
 // The version of the index's tables and tokenizer. An index of another version is rebuilt.
-inline constexpr int search_index_format = 3;
+inline constexpr int search_index_format = 4;
 
 // One document found by a search or a listing.
 struct SearchResult {

@@ -1,6 +1,7 @@
 #include "index_writer.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <future>
 #include <optional>
@@ -8,6 +9,7 @@
 #include "dossier/atomic_file.hpp"
 #include "dossier/error.hpp"
 #include "dossier/git_repository.hpp"
+#include "fts5_ranking.hpp"
 
 namespace fs = std::filesystem;
 
@@ -84,7 +86,8 @@ IndexWriter::IndexWriter(Database& database, bool empty_index)
       delete_text_(database.prepare("DELETE FROM text WHERE rowid = ?1")),
       insert_field_(database.prepare(
           "INSERT INTO fields(doc, seq, key, value, folded, date, number) VALUES(?1, ?7, ?2, ?3, ?4, ?5, ?6)")),
-      delete_fields_(database.prepare("DELETE FROM fields WHERE doc = ?1")) {}
+      delete_fields_(database.prepare("DELETE FROM fields WHERE doc = ?1")),
+      read_sizes_(database.prepare("SELECT sz FROM text_docsize WHERE id = ?1")) {}
 
 WriteOutcome IndexWriter::write(const PreparedFile& prepared, const FileStat& stat) {
     const ScannedFile& file = *prepared.file;
@@ -119,6 +122,12 @@ WriteOutcome IndexWriter::write(const PreparedFile& prepared, const FileStat& st
     }
     insert_text_.bind(1, *id).bind(2, document.title_text).bind(3, document.headings).bind(4, document.body);
     insert_text_.bind(5, document.field_text).bind(6, document.tags).run();
+    read_sizes_.bind(1, *id);
+    if (read_sizes_.step()) {
+        const auto sizes = read_sizes_.blob(0);
+        lengths_.emplace_back(*id, total_tokens(reinterpret_cast<const unsigned char*>(sizes.data()), sizes.size()));
+    }
+    read_sizes_.reset();
     std::int64_t seq = 0;
     for (const auto& field : document.fields) {
         insert_field_.bind(7, seq++);
@@ -139,7 +148,33 @@ bool IndexWriter::remove(std::string_view client, std::string_view path) {
     delete_text_.bind(1, *id).run();
     delete_fields_.bind(1, *id).run();
     delete_document_.bind(1, *id).run();
+    lengths_.emplace_back(*id, 0);
     return true;
+}
+
+void IndexWriter::finish() {
+    if (lengths_.empty()) return;
+    // One blob of 32-bit counts in the machine's byte order, indexed by rowid, which a query
+    // reads whole. The index is a cache of this machine's files, never copied elsewhere.
+    std::vector<std::uint32_t> lengths;
+    auto read = database_.prepare("SELECT data FROM doc_tokens WHERE id = 0");
+    if (read.step()) {
+        const auto bytes = read.blob(0);
+        lengths.resize(bytes.size() / sizeof(std::uint32_t));
+        std::memcpy(lengths.data(), bytes.data(), lengths.size() * sizeof(std::uint32_t));
+    }
+    read.reset();
+    for (const auto& [id, tokens] : lengths_) {
+        if (id < 0) continue;
+        const auto index = static_cast<std::size_t>(id);
+        if (index >= lengths.size()) lengths.resize(index + 1, 0);
+        lengths[index] = tokens;
+    }
+    while (!lengths.empty() && lengths.back() == 0) lengths.pop_back();
+    database_.prepare("INSERT OR REPLACE INTO doc_tokens(id, data) VALUES(0, ?1)")
+        .bind_blob(1, std::string_view(reinterpret_cast<const char*>(lengths.data()), lengths.size() * sizeof(std::uint32_t)))
+        .run();
+    lengths_.clear();
 }
 
 void write_files(IndexWriter& writer, const std::vector<const ScannedFile*>& files, const fs::path& clients_dir,

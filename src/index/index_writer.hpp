@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "document_extract.hpp"
@@ -36,11 +37,16 @@ public:
     // Removes the document at `path` of `client`; returns true when it was there.
     bool remove(std::string_view client, std::string_view path);
 
+    // Records in doc_tokens the length of every document written or removed, for the ranking
+    // function dossier_bm25(). Call it before the transaction is committed.
+    void finish();
+
 private:
     Database& database_;
     bool empty_index_;
     Statement find_, insert_document_, update_document_, update_stat_, delete_document_, insert_text_, delete_text_,
-        insert_field_, delete_fields_;
+        insert_field_, delete_fields_, read_sizes_;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> lengths_;  // rowid, tokens (0 when removed)
 };
 
 // Returns the current time in nanoseconds since the Unix epoch, as file times count it.

@@ -51,6 +51,7 @@ CREATE TABLE documents(
 CREATE TABLE fields(doc INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                     folded TEXT NOT NULL, date TEXT, number REAL, PRIMARY KEY(doc, seq)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE text USING fts5(title, headings, body, fields, tags, tokenize='dossier');
+CREATE TABLE doc_tokens(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 INSERT INTO text(text, rank) VALUES('rank', 'bm25(10.0, 5.0, 1.0, 2.0, 3.0)');
 )sql";
 
@@ -242,6 +243,7 @@ RefreshSummary SearchIndex::build_locked(const IndexProgress& progress) {
         sort_by_path(pointers);
         IndexWriter writer(database, true);
         index::write_files(writer, pointers, state_->clients_dir, index::now_ns(), summary, progress);
+        writer.finish();
         database.execute(field_indexes_sql);
         database.prepare("INSERT INTO meta(key, value) VALUES('format', ?1)").bind(1, std::to_string(search_index_format)).run();
         database.execute("COMMIT");
@@ -376,6 +378,7 @@ RefreshSummary SearchIndex::update(const IndexProgress& progress) {
             if (writer.remove(client, path)) ++summary.removed;
         }
         index::write_files(writer, changed, state_->clients_dir, refresh_start, summary, progress);
+        writer.finish();
         if (answer) write_token(database, answer->token, listed);
         database.execute("COMMIT");
     } catch (...) {

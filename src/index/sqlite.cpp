@@ -6,6 +6,7 @@
 
 #include "dossier/i18n.hpp"
 #include "dossier/search_index.hpp"
+#include "fts5_ranking.hpp"
 #include "fts5_tokenizer.hpp"
 
 namespace dossier::index {
@@ -30,7 +31,7 @@ Database Database::open(const std::filesystem::path& path, bool read_only, int b
     }
     sqlite3_extended_result_codes(handle, 1);
     sqlite3_busy_timeout(handle, busy_timeout_ms);
-    if (register_search_tokenizer(handle) != SQLITE_OK) {
+    if (register_search_tokenizer(handle) != SQLITE_OK || register_search_ranking(handle) != SQLITE_OK) {
         throw SqliteError(SQLITE_ERROR, tr("this SQLite library has no FTS5 full-text search"),
                           tr("install Debian's libsqlite3-0, which includes FTS5"));
     }
@@ -139,6 +140,13 @@ std::string_view Statement::text(int column) const {
     int size = sqlite3_column_bytes(statement_, column);
     if (data == nullptr) return {};
     return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)};
+}
+
+std::string_view Statement::blob(int column) const {
+    const void* data = sqlite3_column_blob(statement_, column);
+    int size = sqlite3_column_bytes(statement_, column);
+    if (data == nullptr) return {};
+    return {static_cast<const char*>(data), static_cast<std::size_t>(size)};
 }
 
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(statement_, column); }

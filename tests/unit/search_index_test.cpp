@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dossier/search_tokenizer.hpp"
+#include "index/sqlite.hpp"
 #include "search_index_fixture.hpp"
 
 namespace {
@@ -1225,4 +1226,46 @@ TEST_CASE_FIXTURE(SearchIndexFixture, "document with invalid UTF-8 bytes is stil
 
     CHECK(found("invword") == "acme/kb/legacy");
     CHECK(found("more") == "acme/kb/legacy");
+}
+
+namespace {
+
+// Returns, for each document that `match` finds, FTS5's bm25() and dossier_bm25() with the
+// weights that searches use.
+std::vector<std::pair<double, double>> both_scores(const fs::path& index_file, const std::string& match) {
+    auto database = dossier::index::Database::open(index_file, true, 1000);
+    auto statement = database.prepare(
+        "SELECT bm25(text, 10.0, 5.0, 1.0, 2.0, 3.0), dossier_bm25(text, 10.0, 5.0, 1.0, 2.0, 3.0) FROM text "
+        "WHERE text MATCH ?1 ORDER BY rowid");
+    statement.bind(1, std::string_view(match));
+    std::vector<std::pair<double, double>> scores;
+    while (statement.step()) scores.emplace_back(statement.real(0), statement.real(1));
+    return scores;
+}
+
+void check_same_scores(const fs::path& index_file, const std::vector<std::string>& matches) {
+    for (const auto& match : matches) {
+        CAPTURE(match);
+        auto scores = both_scores(index_file, match);
+        CHECK_FALSE(scores.empty());
+        for (const auto& [fts5, dossier] : scores) CHECK(dossier == doctest::Approx(fts5).epsilon(1e-12));
+    }
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(SampleFixture, "dossier_bm25 scores as bm25 after every change") {
+    const auto index_file = dossier::search_index_path(root());
+    const std::vector<std::string> matches = {"vpn", "\"le vpn\"", "backup OR jeanne", "vpn*"};
+    SearchIndex(workspace()).refresh();
+    check_same_scores(index_file, matches);
+
+    // Documents added, lengthened, shortened and removed, then a rebuild.
+    write("acme", "kb/extra.md", "---\ntype: kb\ntitle: Extra VPN\n---\nVPN " + std::string(200, 'a') + " vpn\n");
+    write("acme", "runbooks/vpn-reset.md", "---\ntype: runbook\ntitle: VPN\n---\nReset VPN.\n");
+    remove("beta", "runbooks/backup.md");
+    SearchIndex(workspace()).refresh();
+    check_same_scores(index_file, {"vpn", "\"reset vpn\"", "jeanne", "vpn*"});
+    SearchIndex(workspace()).rebuild();
+    check_same_scores(index_file, {"vpn", "\"reset vpn\"", "jeanne", "vpn*"});
 }
