@@ -25,10 +25,10 @@ private:
     sigset_t previous_{};
 };
 
-// Holds back the same signals as DeferredSignals and takes those that the process does not
-// ignore in a thread of its own, so that a long command can ask interrupted() between two
-// steps and stop at a point where nothing is half done. `on_first_signal` runs in that thread
-// when the first one arrives.
+// Holds back the same signals as DeferredSignals, and takes those that the process does not
+// ignore in a thread of its own. A long command can then check interrupted() between two
+// steps and stop where nothing is half done. `on_first_signal` runs in that thread when the
+// first signal arrives.
 class SignalWatch {
 public:
     explicit SignalWatch(std::function<void()> on_first_signal = {});

@@ -492,7 +492,7 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
     }
     ::unlink((state.state_dir / index::watch_socket_name).c_str());
     state.listener = index::Descriptor(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    const mode_t previous = ::umask(0077);  // the socket answers its owner only
+    const mode_t previous = ::umask(0077);  // only the owner may connect
     const bool bound = state.listener.get() >= 0 &&
                        ::bind(state.listener.get(), reinterpret_cast<const sockaddr*>(&state.address),
                               sizeof state.address) == 0;

@@ -322,7 +322,7 @@ RefreshSummary SearchIndex::update(const IndexProgress& progress) {
     std::int64_t refresh_start = index::now_ns();
     auto clients = state_->workspace.clients();
     const auto listed = client_list(clients);
-    // A watcher that knows what changed since the index's token spares reading every folder.
+    // A watcher that recorded what changed since the index's token spares reading every folder.
     const auto stored_token = read_token(database);
     const auto answer =
         index::ask_watcher(state_->state_dir, stored_token ? std::optional(stored_token->token) : std::nullopt);

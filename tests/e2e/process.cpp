@@ -91,7 +91,7 @@ struct SignalPlan {
 
 // Reads both pipes until both reach end of file, so that neither child stream can fill up
 // and block the child while the other is being read. Sends the signal of `plan`, if any, to
-// `pid` when it says, and goes on reading until the pipes close.
+// `pid` at the time or condition it gives, and goes on reading until the pipes close.
 void drain(int out_fd, int err_fd, ProcessResult& result, pid_t pid, std::chrono::steady_clock::time_point started,
            std::optional<SignalPlan> plan) {
     std::array<pollfd, 2> fds{pollfd{out_fd, POLLIN, 0}, pollfd{err_fd, POLLIN, 0}};

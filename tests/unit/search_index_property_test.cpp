@@ -371,7 +371,7 @@ private:
     bool compare_with_copy(const std::string& moment) {
         fs::path copy = root().parent_path() / "copy";
         fs::remove_all(copy);
-        // Without .dossier, which holds the index and the watcher's socket.
+        // Without .dossier, which contains the index and the watcher's socket.
         fs::create_directories(copy);
         for (const auto& entry : fs::directory_iterator(root())) {
             if (entry.path().filename() == ".dossier") continue;
