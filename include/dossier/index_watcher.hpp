@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "dossier/workspace.hpp"
 
@@ -33,8 +35,9 @@ public:
     // .dossier goes away. With `take_signals`, SIGINT, SIGTERM and SIGHUP stop it too, after
     // it removed its socket. Throws Error(io) when it can no longer watch every folder, for
     // example when the system's limit of watches is reached: refreshes then look at every
-    // file again.
-    void run(bool take_signals);
+    // file again. `log` receives a sentence for each event that a caller cannot see
+    // otherwise: lost events, and rejected connections and requests.
+    void run(bool take_signals, std::function<void(const std::string&)> log = {});
 
 private:
     struct State;

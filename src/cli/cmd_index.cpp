@@ -84,7 +84,7 @@ void write_all(int fd, const std::string& text) {
         log_line(fmt::format(fmt::runtime(tr("watcher {} started: {} folders")), ::getpid(), watcher.folders()));
         write_all(report_fd, fmt::format("ok {} {}\n", ::getpid(), watcher.folders()));
         ::close(report_fd);
-        watcher.run(true);
+        watcher.run(true, [](const std::string& line) { log_line(fmt::format("watcher {}: {}", ::getpid(), line)); });
         log_line(fmt::format(fmt::runtime(tr("watcher {} stopped")), ::getpid()));
     } catch (const Error& error) {
         log_line(fmt::format(fmt::runtime(tr("watcher {} failed: {}")), ::getpid(), error.what()));
@@ -116,7 +116,7 @@ IndexWatcherStatus read_start_report(int report_fd) {
     if (std::sscanf(text.c_str(), "ok %ld %lu", &pid, &folders) == 2) return IndexWatcherStatus{pid, folders};
 
     int kind = static_cast<int>(ErrorKind::io);
-    std::string message = tr("the watcher stopped at its start");
+    std::string message = tr("the watcher failed to start: see .dossier/watch.log");
     std::string hint;
     if (text.starts_with("error ")) {
         auto first = text.find('\n');

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "dossier/error.hpp"
+#include "dossier/file_descriptor.hpp"
 #include "dossier/i18n.hpp"
 
 namespace dossier {
@@ -24,22 +25,6 @@ namespace {
     throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr(message)), path.string(), std::strerror(error_number)),
                 tr("check that the folder exists and is writable, and that the disk is not full"));
 }
-
-// Closes a file descriptor when it goes out of scope.
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const noexcept { return fd_; }
-    int release() noexcept { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
 
 // The names of temporary files: "." + the file's name + ".tmp-" + the 6 letters or digits of mkstemp.
 constexpr std::string_view temporary_infix = ".tmp-";

@@ -59,12 +59,12 @@ void SignalWatch::raise_again() {
     const int signal = signal_;
     if (signal == 0) return;
     // Unblocked in this thread, the signal is handled before pthread_sigmask returns.
-    sigset_t one;
-    sigemptyset(&one);
-    sigaddset(&one, signal);
+    sigset_t only_this;
+    sigemptyset(&only_this);
+    sigaddset(&only_this, signal);
     ::raise(signal);
-    pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
-    pthread_sigmask(SIG_BLOCK, &one, nullptr);
+    pthread_sigmask(SIG_UNBLOCK, &only_this, nullptr);
+    pthread_sigmask(SIG_BLOCK, &only_this, nullptr);
 }
 
 }  // namespace dossier

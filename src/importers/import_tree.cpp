@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "dossier/error.hpp"
+#include "dossier/file_descriptor.hpp"
 #include "dossier/i18n.hpp"
 #include "dossier/text.hpp"
 #include "import_internal.hpp"
@@ -18,23 +19,6 @@
 namespace fs = std::filesystem;
 
 namespace dossier {
-namespace {
-
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const noexcept { return fd_; }
-
-private:
-    int fd_;
-};
-
-}  // namespace
 
 // --- reading source files -------------------------------------------------------------
 

@@ -8,6 +8,7 @@ SQLITE_EXTENSION_INIT3
 #endif
 
 #include "fts5_ranking.hpp"
+#include "fts5_tokenizer.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -136,16 +137,6 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* contex
                  (frequency + k1 * (1.0 - b + b * length / data->average_length));
     }
     sqlite3_result_double(context, -score);
-}
-
-fts5_api* find_fts5_api(sqlite3* database) {
-    fts5_api* api = nullptr;
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(database, "SELECT fts5(?1)", -1, &statement, nullptr) != SQLITE_OK) return nullptr;
-    sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-    sqlite3_step(statement);
-    sqlite3_finalize(statement);
-    return api;
 }
 
 }  // namespace

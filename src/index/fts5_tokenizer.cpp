@@ -46,6 +46,8 @@ int tokenize(Fts5Tokenizer*, void* context, int, const char* text, int length,
     return result;
 }
 
+}  // namespace
+
 fts5_api* find_fts5_api(sqlite3* database) {
     fts5_api* api = nullptr;
     sqlite3_stmt* statement = nullptr;
@@ -55,8 +57,6 @@ fts5_api* find_fts5_api(sqlite3* database) {
     sqlite3_finalize(statement);
     return api;
 }
-
-}  // namespace
 
 int register_search_tokenizer(sqlite3* database) {
     fts5_api* api = find_fts5_api(database);

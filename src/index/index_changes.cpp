@@ -89,13 +89,6 @@ bool split_reported(std::string_view path, std::string_view& client, std::string
     return !client.empty();
 }
 
-FileStat stat_of(const struct stat& info) {
-    return FileStat{static_cast<std::int64_t>(info.st_size),
-                    static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec,
-                    static_cast<std::int64_t>(info.st_ctim.tv_sec) * 1'000'000'000 + info.st_ctim.tv_nsec,
-                    static_cast<std::int64_t>(info.st_ino)};
-}
-
 }  // namespace
 
 void compare_reported(Database& database, const std::vector<Client>& clients, const std::vector<WatchedPath>& paths,
@@ -105,7 +98,7 @@ void compare_reported(Database& database, const std::vector<Client>& clients, co
     for (std::size_t i = 0; i < clients.size(); ++i) client_index.emplace(clients[i].slug, i);
 
     std::set<std::pair<std::size_t, std::string>> folders;  // client, prefix "" or ending in '/'
-    std::set<std::pair<std::size_t, std::string>> gone;     // files reported that are not documents now
+    std::set<std::pair<std::size_t, std::string>> missing;     // files reported that are not documents now
     for (const auto& reported : paths) {
         std::string_view slug;
         std::string_view rest;
@@ -122,14 +115,14 @@ void compare_reported(Database& database, const std::vector<Client>& clients, co
             struct stat info {};
             const auto file = clients[client->second].directory / rest;
             if (::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
-                files.push_back(ScannedFile{clients[client->second].slug, std::string(rest), stat_of(info)});
+                files.push_back(ScannedFile{clients[client->second].slug, std::string(rest), to_file_stat(info)});
             } else {
-                gone.emplace(client->second, std::string(rest));
+                missing.emplace(client->second, std::string(rest));
             }
         }
     }
 
-    // A folder's documents now, and those the index has under it: the ones not found are gone.
+    // A folder's documents now, and those the index has under it: the ones not found are missing.
     auto stored_under = database.prepare(
         "SELECT path FROM documents INDEXED BY documents_by_path WHERE client = ?1 AND path >= ?2 AND path < ?3");
     for (const auto& [client, prefix] : folders) {
@@ -142,7 +135,7 @@ void compare_reported(Database& database, const std::vector<Client>& clients, co
         stored_under.reset();
         stored_under.bind(1, std::string_view(clients[client].slug)).bind(2, std::string_view(prefix)).bind(3, std::string_view(end));
         while (stored_under.step()) {
-            if (!on_disk.contains(stored_under.text(0))) gone.emplace(client, std::string(stored_under.text(0)));
+            if (!on_disk.contains(stored_under.text(0))) missing.emplace(client, std::string(stored_under.text(0)));
         }
         files.insert(files.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
@@ -165,12 +158,12 @@ void compare_reported(Database& database, const std::vector<Client>& clients, co
         }
     }
     auto present = database.prepare("SELECT 1 FROM documents INDEXED BY documents_by_path WHERE client = ?1 AND path = ?2");
-    for (const auto& [client, path] : gone) {
+    for (const auto& [client, path] : missing) {
         if (std::binary_search(files.begin(), files.end(), ScannedFile{clients[client].slug, path, {}},
                                [](const ScannedFile& a, const ScannedFile& b) {
                                    return std::tie(a.client, a.path) < std::tie(b.client, b.path);
                                })) {
-            continue;  // reported gone, then found again under a folder read whole
+            continue;  // reported missing, then found again under a folder read whole
         }
         present.reset();
         present.bind(1, std::string_view(clients[client].slug)).bind(2, std::string_view(path));

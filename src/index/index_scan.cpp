@@ -12,7 +12,6 @@
 #include <thread>
 
 namespace dossier::index {
-namespace {
 
 FileStat to_file_stat(const struct stat& info) {
     return FileStat{static_cast<std::int64_t>(info.st_size),
@@ -20,6 +19,8 @@ FileStat to_file_stat(const struct stat& info) {
                     static_cast<std::int64_t>(info.st_ctim.tv_sec) * 1'000'000'000 + info.st_ctim.tv_nsec,
                     static_cast<std::int64_t>(info.st_ino)};
 }
+
+namespace {
 
 // A folder still to read: the client it belongs to, its path inside the client ("" for the
 // client's own folder, else ending in '/'), its depth and an open descriptor.

@@ -9,6 +9,8 @@
 
 #include "dossier/workspace.hpp"
 
+struct stat;
+
 namespace dossier::index {
 
 // The file data that the index compares to find whether a file changed since it was read.
@@ -36,6 +38,9 @@ std::vector<ScannedFile> scan_documents(const std::vector<Client>& clients);
 // Returns the documents under the folder `prefix` ("" or ending in '/') of `clients[client]`,
 // found as scan_documents finds them, with one thread. Returns none when it is not a folder.
 std::vector<ScannedFile> scan_folder(const std::vector<Client>& clients, std::size_t client, const std::string& prefix);
+
+// Returns the part of `info` that the index compares.
+FileStat to_file_stat(const struct stat& info);
 
 // Returns the stat data of the file at `path`, or a zero FileStat when it cannot be read.
 FileStat stat_file(const std::filesystem::path& path);

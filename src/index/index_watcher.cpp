@@ -22,6 +22,7 @@
 #include <random>
 #include <set>
 #include <string_view>
+#include <functional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -29,6 +30,7 @@
 #include <fmt/format.h>
 
 #include "dossier/error.hpp"
+#include "dossier/file_descriptor.hpp"
 #include "dossier/i18n.hpp"
 #include "watch_protocol.hpp"
 
@@ -47,38 +49,14 @@ constexpr std::uint32_t folder_events = IN_CREATE | IN_DELETE | IN_MOVED_FROM | 
                                         IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
                                         IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 
-// A file descriptor closed when it goes out of scope.
-class Descriptor {
-public:
-    explicit Descriptor(int fd = -1) noexcept : fd_(fd) {}
-    ~Descriptor() { reset(); }
-    Descriptor(Descriptor&& other) noexcept : fd_(other.release()) {}
-    Descriptor& operator=(Descriptor&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = other.release();
-        }
-        return *this;
-    }
-    int get() const noexcept { return fd_; }
-    int release() noexcept { return std::exchange(fd_, -1); }
-    void reset() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
-
 // The address of the socket in `state_dir`. A path too long for sockaddr_un goes through
 // /proc/self/fd and `folder`, a descriptor of `state_dir` that must stay open while it is used.
-bool socket_address(const fs::path& state_dir, Descriptor& folder, sockaddr_un& address) {
+bool socket_address(const fs::path& state_dir, FileDescriptor& folder, sockaddr_un& address) {
     address = {};
     address.sun_family = AF_UNIX;
     auto path = (state_dir / watch_socket_name).string();
     if (path.size() >= sizeof address.sun_path) {
-        folder = Descriptor(::open(state_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        folder = FileDescriptor(::open(state_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (folder.get() < 0) return false;
         path = fmt::format("/proc/self/fd/{}/{}", folder.get(), watch_socket_name);
         if (path.size() >= sizeof address.sun_path) return false;
@@ -113,10 +91,10 @@ std::string random_instance() {
 }  // namespace
 
 std::optional<std::string> watcher_request(const fs::path& state_dir, const std::string& request) {
-    Descriptor folder;
+    FileDescriptor folder;
     sockaddr_un address{};
     if (!socket_address(state_dir, folder, address)) return std::nullopt;
-    Descriptor connection(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    FileDescriptor connection(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (connection.get() < 0) return std::nullopt;
     set_timeouts(connection.get(), answer_timeout);
     // A socket left by a watcher that was killed refuses the connection: the refresh then
@@ -172,10 +150,10 @@ std::optional<WatchAnswer> ask_watcher(const fs::path& state_dir, const std::opt
 struct IndexWatcher::State {
     fs::path clients_dir;
     fs::path state_dir;
-    index::Descriptor lock;
-    index::Descriptor inotify;
-    index::Descriptor listener;
-    index::Descriptor socket_folder;  // keeps the /proc/self/fd address of a long path valid
+    FileDescriptor lock;
+    FileDescriptor inotify;
+    FileDescriptor listener;
+    FileDescriptor socket_folder;  // keeps the /proc/self/fd address of a long path valid
     sockaddr_un address{};
     int state_watch = -1;
     int clients_watch = -1;
@@ -186,7 +164,7 @@ struct IndexWatcher::State {
     std::map<std::uint64_t, std::pair<std::string, bool>> by_sequence;  // path, folder
     std::unordered_map<std::string, std::uint64_t> last_change;          // path to its sequence
     std::uint64_t cookie_count = 0;
-    std::string cookie_waited;  // the name whose creation ends the wait of a question
+    std::string cookie_waited;  // the cookie file whose creation ends the wait for a request
     bool cookie_seen = false;
     bool stopping = false;
     // Folders created, moved or deleted in the events of one read, watched again after it.
@@ -194,6 +172,7 @@ struct IndexWatcher::State {
     struct stat state_dir_status {};
     struct stat clients_dir_status {};
     ino_t socket_inode = 0;
+    std::function<void(const std::string&)> log;  // of run(); may be empty
 
     ~State() { close(); }
 
@@ -328,6 +307,7 @@ struct IndexWatcher::State {
 
     void handle(const inotify_event& event) {
         if (event.mask & IN_Q_OVERFLOW) {
+            if (log) log(tr("events were lost: the next refresh reads every folder"));
             forget_all();
             return;
         }
@@ -392,7 +372,7 @@ struct IndexWatcher::State {
         cookie_waited = fmt::format("{}{}-{}", index::cookie_prefix, instance, ++cookie_count);
         cookie_seen = false;
         const auto cookie = state_dir / cookie_waited;
-        index::Descriptor file(::open(cookie.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+        FileDescriptor file(::open(cookie.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
         if (file.get() < 0) return false;
         file.reset();
         const auto deadline = std::chrono::steady_clock::now() + index::answer_timeout;
@@ -407,7 +387,11 @@ struct IndexWatcher::State {
         unsigned long long since = 0;
         bool known = std::sscanf(line.c_str(), "changes %63s %llu", instance_text, &since) == 2 &&
                      instance == instance_text && since >= trusted_from && since <= sequence;
-        if (!catch_up() || !known) return fmt::format("full {} {}\n", instance, sequence);
+        if (!catch_up()) {
+            if (log) log(tr("the cookie file's event did not arrive within 3 s: the refresh reads every folder"));
+            return fmt::format("full {} {}\n", instance, sequence);
+        }
+        if (!known) return fmt::format("full {} {}\n", instance, sequence);
         std::string paths;
         std::size_t count = 0;
         for (auto it = by_sequence.upper_bound(since); it != by_sequence.end(); ++it) {
@@ -423,7 +407,10 @@ struct IndexWatcher::State {
         index::set_timeouts(connection, std::chrono::seconds(1));
         ucred peer{};
         socklen_t size = sizeof peer;
-        if (::getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 || peer.uid != ::getuid()) return;
+        if (::getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 || peer.uid != ::getuid()) {
+            if (log) log(fmt::format(fmt::runtime(tr("rejected a connection from user {}")), peer.uid));
+            return;
+        }
         std::string line;
         char letter = 0;
         while (line.size() < 256) {
@@ -441,6 +428,7 @@ struct IndexWatcher::State {
             answer = "stopping\n";
             stopping = true;
         } else {
+            if (log) log(fmt::format(fmt::runtime(tr("rejected an invalid request: {}")), line.substr(0, 64)));
             return;
         }
         index::send_all(connection, answer);
@@ -456,7 +444,7 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
 
     // One watcher per workspace: it holds this lock for its life.
     const auto lock_path = state.state_dir / "watch.lock";
-    state.lock = index::Descriptor(::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
+    state.lock = FileDescriptor(::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
     if (state.lock.get() < 0) {
         throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot open {}: {}")), lock_path.string(),
                                                std::strerror(errno)));
@@ -466,7 +454,7 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
                     tr("stop it with: dossier index --stop-watching"));
     }
 
-    state.inotify = index::Descriptor(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    state.inotify = FileDescriptor(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (state.inotify.get() < 0) {
         throw Error(ErrorKind::io, fmt::format(fmt::runtime(tr("cannot start watching files: {}")), std::strerror(errno)),
                     tr("raise fs.inotify.max_user_instances with sysctl, or stop other programs that watch files"));
@@ -474,7 +462,7 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
     state.state_watch = ::inotify_add_watch(state.inotify.get(), state.state_dir.c_str(),
                                             IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
     if (state.state_watch < 0) State::cannot_watch(state.state_dir, errno);
-    // Files of questions that a killed watcher left.
+    // Cookie files that a killed watcher left.
     for (const auto& entry : fs::directory_iterator(state.state_dir, error)) {
         if (entry.path().filename().string().starts_with(index::cookie_prefix)) fs::remove(entry.path(), error);
     }
@@ -491,7 +479,7 @@ IndexWatcher::IndexWatcher(const Workspace& workspace) : state_(std::make_unique
                                                state.state_dir.string()));
     }
     ::unlink((state.state_dir / index::watch_socket_name).c_str());
-    state.listener = index::Descriptor(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    state.listener = FileDescriptor(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     const mode_t previous = ::umask(0077);  // only the owner may connect
     const bool bound = state.listener.get() >= 0 &&
                        ::bind(state.listener.get(), reinterpret_cast<const sockaddr*>(&state.address),
@@ -513,15 +501,16 @@ IndexWatcher::~IndexWatcher() = default;
 
 std::size_t IndexWatcher::folders() const { return state_->folders.size(); }
 
-void IndexWatcher::run(bool take_signals) {
+void IndexWatcher::run(bool take_signals, std::function<void(const std::string&)> log) {
     auto& state = *state_;
-    index::Descriptor signals;
+    state.log = std::move(log);
+    FileDescriptor signals;
     if (take_signals) {
         sigset_t set;
         sigemptyset(&set);
         for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal);
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        signals = index::Descriptor(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+        signals = FileDescriptor(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
     }
     while (!state.stopping) {
         pollfd ready[3] = {{state.inotify.get(), POLLIN, 0}, {state.listener.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
@@ -536,7 +525,7 @@ void IndexWatcher::run(bool take_signals) {
         if (ready[0].revents != 0) state.read_events(0);
         if (ready[1].revents != 0) {
             for (;;) {
-                index::Descriptor connection(::accept4(state.listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+                FileDescriptor connection(::accept4(state.listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
                 if (connection.get() < 0) break;
                 state.serve(connection.get());
             }
@@ -559,7 +548,7 @@ bool stop_index_watcher(const Workspace& workspace) {
     auto answer = index::watcher_request(state_dir, "stop\n");
     if (!answer || *answer != "stopping\n") return false;
     // It has stopped once it let go of its lock.
-    index::Descriptor lock(::open((state_dir / "watch.lock").c_str(), O_RDWR | O_CLOEXEC));
+    FileDescriptor lock(::open((state_dir / "watch.lock").c_str(), O_RDWR | O_CLOEXEC));
     const auto deadline = std::chrono::steady_clock::now() + index::answer_timeout;
     while (lock.get() >= 0 && ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

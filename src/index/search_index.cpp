@@ -328,12 +328,11 @@ RefreshSummary SearchIndex::update(const IndexProgress& progress) {
         index::ask_watcher(state_->state_dir, stored_token ? std::optional(stored_token->token) : std::nullopt);
     // The watcher does not follow a client folder that is a symbolic link, so such a
     // workspace is read whole.
-    const bool linked_client = std::any_of(clients.begin(), clients.end(), [](const Client& client) {
-        std::error_code error;
-        return fs::is_symlink(client.directory, error);
-    });
-    const bool watched =
-        answer && answer->complete && stored_token && stored_token->clients == listed && !linked_client;
+    const bool watched = answer && answer->complete && stored_token && stored_token->clients == listed &&
+                         std::none_of(clients.begin(), clients.end(), [](const Client& client) {
+                             std::error_code error;
+                             return fs::is_symlink(client.directory, error);
+                         });
 
     std::vector<ScannedFile> files;
     std::vector<const ScannedFile*> changed;

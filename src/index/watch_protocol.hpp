@@ -1,9 +1,9 @@
 // The requests of a refresh to the watcher (see dossier/index_watcher.hpp) and its responses.
 //
 // A refresh connects to .dossier/watch.sock and sends one line, "changes INSTANCE SEQUENCE\n",
-// with the token stored in the index ("- 0" when there is none). Before it answers, the
-// watcher creates a file in .dossier/ and reads its events until it sees that file's: every
-// change made before the question is then counted. It answers with the line
+// with the token stored in the index ("- 0" when there is none). Before it responds, the
+// watcher creates a cookie file in .dossier/ and reads its events until that file's creation
+// arrives, so every change made before the request is counted. It answers with the line
 // "changes INSTANCE SEQUENCE COUNT\n" followed by COUNT paths, each a letter ('f' for a file,
 // 'd' for a folder) and the path inside the clients folder, ended by a NUL byte; or with
 // "full INSTANCE SEQUENCE\n" when it cannot tell what changed since the token: another

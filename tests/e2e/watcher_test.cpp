@@ -27,8 +27,8 @@ using nlohmann::json;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Writes `text` into the file at `path` in place, as an editor that truncates and writes does:
-// the folder sees no new entry.
+// Writes `text` into the file at `path` in place, as an editor that truncates and writes does,
+// so the folder gets no new entry.
 void write_in_place(const fs::path& path, const std::string& text) {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
